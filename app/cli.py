@@ -1,0 +1,120 @@
+"""Admin commands: `flask seed`, `flask users ...`, `flask tokens ...`.
+
+Thin click commands over services/ and seeds/. (`flask db ...` comes from Flask-Migrate.)
+"""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from app.extensions import db
+from app.models import ApiToken, Role, User
+from app.services import users as user_service
+from app.services.errors import DomainError
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+def _fail(exc: DomainError) -> None:
+    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
+    raise click.ClickException(exc.message + (f" ({detail})" if detail else ""))
+
+
+def _user(email: str) -> User:
+    try:
+        user = user_service.find_user(email)
+    except DomainError as exc:
+        _fail(exc)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    return user
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the seeded disputes from seeds/ (idempotent: run it as often as you like)."""
+    from seeds.loader import load_all
+
+    report = load_all(progress=lambda msg: click.echo(msg))
+    click.echo(
+        "Seed complete: " + ", ".join(f"{name} {count}" for name, count in report.items())
+    )
+
+
+users_cli = click.Group("users", help="Manage users and their roles.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Display name (defaults to the email).")
+@click.option("--role", type=ROLE_CHOICE, default=Role.READER.value, show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters; prompted for when not given.")
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create a user who can sign in to the web pages."""
+    try:
+        user = user_service.create_user(email, name, role, password)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Created user {user.id} {user.email} ({user.role.value}).")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def users_set_role(email: str, role: str) -> None:
+    """Change a user's role."""
+    user = _user(email)
+    user_service.set_role(user, role)
+    click.echo(f"{user.email} is now {user.role.value}.")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    for user in db.session.scalars(sa.select(User).order_by(User.id)):
+        state = "" if user.active else " (inactive)"
+        click.echo(f"{user.id}\t{user.email}\t{user.role.value}{state}")
+
+
+tokens_cli = click.Group("tokens", help="Issue and revoke API tokens.")
+
+
+@tokens_cli.command("issue")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+def tokens_issue(email: str, name: str) -> None:
+    """Issue a bearer token for a user. It is shown once; only its hash is kept."""
+    user = _user(email)
+    token, plaintext = user_service.issue_token(user, name)
+    click.echo(f"Token {token.id} for {user.email} ({user.role.value}), shown once:")
+    click.echo(plaintext)
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `flask tokens list`)."""
+    try:
+        user_service.revoke_token(token_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Token {token_id} revoked.")
+
+
+@tokens_cli.command("list")
+def tokens_list() -> None:
+    """List tokens: id, owner, name, prefix, last used, revoked."""
+    for token in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id)):
+        used = token.last_used_at.isoformat() if token.last_used_at else "never"
+        revoked = f" revoked {token.revoked_at.isoformat()}" if token.revoked_at else ""
+        click.echo(f"{token.id}\t{token.user.email}\t{token.name}\t{token.prefix}…"
+                   f"\tlast used {used}{revoked}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)

@@ -1,0 +1,66 @@
+"""All models, imported so that the metadata (and Alembic) sees every table."""
+
+from app.models.base import utcnow
+from app.models.claim import Claim, ClaimAppearance, ClaimAttribution, Link, Quote
+from app.models.document import Document, DocumentSnapshot, sha256_text
+from app.models.enums import (
+    BEST_RATING,
+    RATING_LABELS,
+    RATING_SCALE,
+    WORST_RATING,
+    ClaimKind,
+    DatePrecision,
+    DisputeState,
+    LinkScope,
+    LinkType,
+    QuoteIntegrity,
+    RevisionAction,
+    Role,
+    SourceKind,
+    SourcingLevel,
+    Stance,
+    VerdictState,
+)
+from app.models.event import Dispute, Event
+from app.models.revision import Revision
+from app.models.source import Source
+from app.models.user import ApiToken, User
+from app.models.verdict import RatingLevel, Verdict, VerdictEvidence, VerdictVersion
+
+__all__ = [
+    "BEST_RATING",
+    "RATING_LABELS",
+    "RATING_SCALE",
+    "WORST_RATING",
+    "ApiToken",
+    "Claim",
+    "ClaimAppearance",
+    "ClaimAttribution",
+    "ClaimKind",
+    "DatePrecision",
+    "Dispute",
+    "DisputeState",
+    "Document",
+    "DocumentSnapshot",
+    "Event",
+    "Link",
+    "LinkScope",
+    "LinkType",
+    "Quote",
+    "QuoteIntegrity",
+    "RatingLevel",
+    "Revision",
+    "RevisionAction",
+    "Role",
+    "Source",
+    "SourceKind",
+    "SourcingLevel",
+    "Stance",
+    "User",
+    "Verdict",
+    "VerdictEvidence",
+    "VerdictState",
+    "VerdictVersion",
+    "sha256_text",
+    "utcnow",
+]

@@ -1,0 +1,63 @@
+"""Documents, their stored text snapshots, and quote checking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Document, DocumentSnapshot, Quote, Role, User, utcnow
+from app.services.integrity import check_quote
+from app.services.uow import check_version, require_role, transaction
+
+
+def _snapshot(document: Document, actor: User | None) -> None:
+    if document.text:
+        db.session.add(
+            DocumentSnapshot(
+                document=document,
+                text=document.text,
+                sha256=document.text_sha256,
+                captured_by_id=actor.id if actor else None,
+            )
+        )
+
+
+def create_document(actor: User, **fields: Any) -> Document:
+    require_role(actor, Role.JOURNALIST)
+    with transaction(actor):
+        document = Document(**fields)
+        db.session.add(document)
+        _snapshot(document, actor)
+    return document
+
+
+def update_document(
+    document: Document, changes: dict[str, Any], actor: User, *, expected_version: int | None = None
+) -> Document:
+    """Change a document; a new text becomes a new snapshot and its quotes are re-checked."""
+    require_role(actor, Role.JOURNALIST)
+    with transaction(actor):
+        check_version(document, expected_version)
+        old_sha = document.text_sha256
+        for key, value in changes.items():
+            setattr(document, key, value)
+        if document.text_sha256 != old_sha:
+            _snapshot(document, actor)
+            quotes = db.session.scalars(sa.select(Quote).where(Quote.document_id == document.id))
+            for quote in quotes:
+                verify_quote(quote)
+    return document
+
+
+def verify_quote(quote: Quote) -> Quote:
+    """Recompute a quote's integrity against its document's current text (no commit)."""
+    text = quote.document.text if quote.document is not None else None
+    result = check_quote(quote.exact, quote.prefix, quote.suffix, text)
+    quote.integrity = result.integrity
+    quote.closest_match = result.closest_match
+    quote.diff = result.diff
+    quote.checked_at = utcnow() if text else None
+    quote.checked_sha256 = quote.document.text_sha256 if text else None
+    return quote

@@ -1,0 +1,110 @@
+"""Users, roles and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import ApiToken, Role, User, utcnow
+from app.services.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from app.services.uow import transaction
+
+TOKEN_PREFIX = "cc_"
+# Writing last_used_at on every request would turn reads into writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ValidationError("Not an email address.", {"email": ["not an email address"]})
+    return email
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    role: Role | str = Role.READER,
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
+    email = normalise_email(email)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError(
+            f"Unknown role {role!r}.", {"role": [f"one of {', '.join(Role)}"]}
+        ) from None
+    if find_user(email) is not None:
+        raise Conflict(f"A user with email {email} exists.", {"email": ["already exists"]})
+    user = User(email=email, name=name.strip() or email, role=role)
+    if password is not None:
+        if len(password) < 10:
+            raise ValidationError(
+                "Passwords need at least 10 characters.", {"password": ["too short"]}
+            )
+        user.set_password(password)
+    with transaction(actor, "user created"):
+        db.session.add(user)
+    return user
+
+
+def set_role(user: User, role: Role | str, actor: User | None = None) -> User:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError(
+            f"Unknown role {role!r}.", {"role": [f"one of {', '.join(Role)}"]}
+        ) from None
+    with transaction(actor, f"role set to {role.value}"):
+        user.role = role
+    return user
+
+
+def issue_token(user: User, name: str, actor: User | None = None) -> tuple[ApiToken, str]:
+    """Create a token; the plaintext is returned once and never stored."""
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name.strip() or "token",
+        token_hash=ApiToken.hash(plaintext),
+        prefix=plaintext[:10],
+        created_at=utcnow(),
+    )
+    with transaction(actor, "token issued"):
+        db.session.add(token)
+    return token, plaintext
+
+
+def revoke_token(token_id: int, actor: User | None = None) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"Token {token_id} does not exist.")
+    if token.is_revoked:
+        raise InvalidTransition(f"Token {token_id} is already revoked.")
+    with transaction(actor, "token revoked"):
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_for_token(plaintext: str) -> User | None:
+    """The active user a bearer token belongs to, or None if unknown or revoked."""
+    if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+        return None
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(plaintext))
+    )
+    if token is None or token.is_revoked or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        with transaction(token.user, "token used"):
+            token.last_used_at = now
+    return token.user

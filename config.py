@@ -1,0 +1,96 @@
+"""Configuration classes, read from the environment.
+
+`create_app(config_class)` takes one of these; tests subclass `TestingConfig`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+_DEV_SECRET = "dev-only-not-secret"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and select psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'counterclaim.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL") or default_sqlite_url()
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Bodies above this are refused with 413 before any view runs.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+    JSON_SORT_KEYS = False
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "Counterclaim API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    @classmethod
+    def validate(cls) -> None:
+        """Raise if the configuration cannot run safely. Called by the factory."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    )
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == _DEV_SECRET or len(key) < 32:
+            raise RuntimeError(
+                "ProductionConfig needs SECRET_KEY set to a random value of at least "
+                "32 characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("COUNTERCLAIM_ENV", "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"COUNTERCLAIM_ENV={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None
