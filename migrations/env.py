@@ -10,6 +10,7 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy.engine import Connection, Engine
 
 from app import models  # noqa: F401  (every table on the metadata)
 from app.extensions import db
@@ -49,13 +50,14 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        context.configure(connection=connection, **CONFIGURE)
+    given = config.attributes.get("connection")  # pytest-alembic passes an engine
+    if isinstance(given, Connection):
+        context.configure(connection=given, **CONFIGURE)
         with context.begin_transaction():
             context.run_migrations()
         return
-    with _engine().connect() as connection:
+    engine = given if isinstance(given, Engine) else _engine()
+    with engine.connect() as connection:
         context.configure(
             connection=connection,
             process_revision_directives=process_revision_directives,

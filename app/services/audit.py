@@ -93,7 +93,7 @@ def _write_revisions(session: Session, flush_context) -> None:
         rows.append(
             {
                 "entity_type": entity_type(obj),
-                "entity_id": inspect(obj).identity[0],
+                "entity_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
                 "action": action,
                 "actor_id": actor_id,
                 "at": now,

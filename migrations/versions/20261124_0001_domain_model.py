@@ -66,7 +66,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('role', sa.Enum('reader', 'journalist', 'editor', 'admin', name='role', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('lock_version', sa.Integer(), server_default='1', nullable=False),
