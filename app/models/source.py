@@ -21,7 +21,9 @@ class Source(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mode
     source as the reporting described it ("a Ukrainian source")."""
 
     __tablename__ = "sources"
-    __table_args__ = (sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
+    __table_args__ = (
+        sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)

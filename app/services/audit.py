@@ -82,6 +82,18 @@ def entity_type(obj_or_cls: Any) -> str:
     return cls.__tablename__
 
 
+@event.listens_for(Auditable, "mapper_configured", propagate=True)
+def _keep_old_values(mapper, cls) -> None:
+    """Load a column's old value before it is overwritten (even on an expired object),
+    so a revision's `before` is always the stored value, never a guess."""
+    for prop in mapper.column_attrs:
+        event.listen(getattr(cls, prop.key), "set", _noop_set, active_history=True)
+
+
+def _noop_set(target, value, oldvalue, initiator):
+    return value
+
+
 @event.listens_for(Session, "after_flush")
 def _write_revisions(session: Session, flush_context) -> None:
     actor_id = session.info.get(ACTOR_KEY)

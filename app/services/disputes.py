@@ -25,7 +25,8 @@ from app.models import (
     utcnow,
 )
 from app.services.documents import verify_quote
-from app.services.errors import ValidationError
+from app.services.errors import NotFound, ValidationError
+from app.services.records import get_or_404
 from app.services.uow import check_version, require_role, transaction
 
 T = TypeVar("T")
@@ -41,13 +42,10 @@ def ref(model: type[T], record_id: int | None, field: str) -> T | None:
     """Resolve an id given by a caller, naming the field when it points nowhere."""
     if record_id is None:
         return None
-    obj = db.session.get(model, record_id) if 0 < record_id < 2**63 else None
-    if obj is None:
-        raise ValidationError(
-            f"{field}: {model.__name__} {record_id} does not exist.",
-            {field: [f"{model.__name__} {record_id} does not exist"]},
-        )
-    return obj
+    try:
+        return get_or_404(model, record_id)
+    except NotFound as exc:
+        raise ValidationError(f"{field}: {exc.message}", {field: [exc.message]}) from None
 
 
 def create_event(actor: User, **fields: Any) -> Event:

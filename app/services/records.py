@@ -23,7 +23,9 @@ def get_or_404(model: type[T], record_id: int, *, include_deleted: bool = False)
         obj = db.session.get(
             model, record_id, execution_options={INCLUDE_DELETED: include_deleted}
         )
-    if obj is None:
+    # The identity map can hand back an object deleted earlier in this session.
+    hidden = isinstance(obj, SoftDeleteMixin) and obj.is_deleted and not include_deleted
+    if obj is None or hidden:
         raise NotFound(f"{model.__name__} {record_id} does not exist.")
     return obj
 

@@ -1,0 +1,71 @@
+"""Every change writes a Revision by one mechanism; deletes are soft and restorable."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Event, Revision, RevisionAction
+from app.services import disputes, records
+from app.services.errors import InvalidTransition, NotFound, PermissionDenied
+
+
+def revisions(entity_type: str, entity_id: int) -> list[Revision]:
+    return list(db.session.scalars(
+        sa.select(Revision).where(Revision.entity_type == entity_type,
+                                  Revision.entity_id == entity_id).order_by(Revision.id)
+    ))
+
+
+def test_create_update_delete_restore_are_all_recorded(journalist, editor):
+    event = disputes.create_event(journalist.user, slug="call", title="The call")
+    records.update(event, {"title": "The phone call"}, journalist.user, reason="typo")
+    records.soft_delete(event, journalist.user, reason="duplicate")
+    records.restore(Event, event.id, editor.user, reason="not a duplicate")
+
+    log = revisions("events", event.id)
+    assert [r.action for r in log] == [RevisionAction.CREATE, RevisionAction.UPDATE,
+                                       RevisionAction.DELETE, RevisionAction.RESTORE]
+    created, updated, deleted, restored = log
+    assert created.before is None and created.after["title"] == "The call"
+    assert updated.before == {"title": "The call"} and updated.after == {"title": "The phone call"}
+    assert updated.reason == "typo" and updated.actor_id == journalist.user.id
+    assert deleted.after["deleted_at"] is not None and deleted.reason == "duplicate"
+    assert restored.after == {"deleted_at": None} and restored.actor_id == editor.user.id
+
+
+def test_soft_deleted_records_are_hidden_until_restored(journalist, editor):
+    event = disputes.create_event(journalist.user, slug="call", title="The call")
+    records.soft_delete(event, journalist.user)
+    db.session.expire_all()
+
+    assert db.session.scalars(sa.select(Event)).all() == []
+    with pytest.raises(NotFound):
+        records.get_or_404(Event, event.id)
+    assert records.get_or_404(Event, event.id, include_deleted=True).is_deleted
+    # the row is still there: nothing is hard-deleted
+    assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 1
+
+    with pytest.raises(PermissionDenied):
+        records.restore(Event, event.id, journalist.user)
+    records.restore(Event, event.id, editor.user)
+    with pytest.raises(InvalidTransition):
+        records.restore(Event, event.id, editor.user)
+    assert db.session.scalars(sa.select(Event)).one().slug == "call"
+
+
+def test_secrets_never_reach_the_revision_log(journalist):
+    user_rows = revisions("users", journalist.user.id)
+    token_rows = db.session.scalars(
+        sa.select(Revision).where(Revision.entity_type == "api_tokens")).all()
+    assert user_rows and token_rows
+    for row in [*user_rows, *token_rows]:
+        assert "password_hash" not in (row.after or {})
+        assert "token_hash" not in (row.after or {})
+
+
+def test_ids_out_of_range_are_not_found():
+    for bad in (0, -1, 2**63, 10**30):
+        with pytest.raises(NotFound):
+            records.get_or_404(Event, bad)

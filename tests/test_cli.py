@@ -1,0 +1,75 @@
+"""Admin commands through Flask's CLI runner."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import ApiToken, Role, User
+from app.services.users import user_for_token
+
+
+def test_seed_command_reports_counts_and_is_idempotent(cli):
+    first = cli.invoke(args=["seed"])
+    assert first.exit_code == 0, first.output
+    assert "dispute biden-warned-kyiv-could-be-sacked: created" in first.output
+    second = cli.invoke(args=["seed"])
+    assert "already present" in second.output
+    assert first.output.splitlines()[-1] == second.output.splitlines()[-1]
+
+
+def test_users_create_and_set_role(cli):
+    result = cli.invoke(args=["users", "create", "Ed@Example.org", "--name", "Ed",
+                              "--role", "journalist", "--password", "long enough pw"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(sa.select(User)).one()
+    assert (user.email, user.role) == ("ed@example.org", Role.JOURNALIST)
+    assert user.check_password("long enough pw") and user.password_hash != "long enough pw"
+
+    result = cli.invoke(args=["users", "set-role", "ed@example.org", "editor"])
+    assert result.exit_code == 0 and "now editor" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, user.id).role is Role.EDITOR
+
+
+def test_users_create_refuses_bad_input(cli):
+    short = cli.invoke(args=["users", "create", "a@b.org", "--password", "short"])
+    assert short.exit_code != 0 and "10 characters" in short.output
+    role = cli.invoke(args=["users", "create", "a@b.org", "--role", "boss", "--password", "x" * 12])
+    assert role.exit_code != 0 and "boss" in role.output
+    cli.invoke(args=["users", "create", "a@b.org", "--password", "x" * 12])
+    dup = cli.invoke(args=["users", "create", "A@b.org", "--password", "x" * 12])
+    assert dup.exit_code != 0 and "exists" in dup.output
+    missing = cli.invoke(args=["users", "set-role", "nobody@b.org", "editor"])
+    assert missing.exit_code != 0 and "No user" in missing.output
+
+
+def test_tokens_issue_shows_once_stores_hash_and_revoke_works(cli):
+    cli.invoke(args=["users", "create", "j@example.org", "--role", "journalist",
+                     "--password", "x" * 12])
+    result = cli.invoke(args=["tokens", "issue", "j@example.org", "--name", "newsroom bot"])
+    assert result.exit_code == 0, result.output
+    plaintext = result.output.strip().splitlines()[-1]
+    assert plaintext.startswith("cc_") and len(plaintext) > 40
+
+    token = db.session.scalars(sa.select(ApiToken)).one()
+    assert token.token_hash == ApiToken.hash(plaintext) and plaintext not in token.token_hash
+    assert user_for_token(plaintext).email == "j@example.org"
+    assert token.last_used_at is not None
+
+    listing = cli.invoke(args=["tokens", "list"])
+    assert "newsroom bot" in listing.output and plaintext not in listing.output
+
+    assert cli.invoke(args=["tokens", "revoke", str(token.id)]).exit_code == 0
+    assert user_for_token(plaintext) is None
+    again = cli.invoke(args=["tokens", "revoke", str(token.id)])
+    assert again.exit_code != 0 and "already revoked" in again.output
+    assert cli.invoke(args=["tokens", "revoke", "424242"]).exit_code != 0
+
+
+def test_db_commands_are_available(cli, capfd):
+    # Alembic prints straight to the process's stdout, not click's
+    assert cli.invoke(args=["db", "current"]).exit_code == 0
+    assert "0001 (head)" in capfd.readouterr().out
+    assert cli.invoke(args=["db", "history"]).exit_code == 0
+    assert "Domain model" in capfd.readouterr().out

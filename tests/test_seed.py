@@ -1,0 +1,53 @@
+"""`flask seed` loads the January 2022 disputes, idempotently."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Dispute, Link, LinkScope, QuoteIntegrity, Verdict, VerdictState
+
+
+def test_seed_twice_gives_the_same_rows(seeded):
+    from seeds.loader import load_all
+
+    again = load_all()
+    assert again == seeded
+    assert seeded["disputes"] >= 5 and seeded["verdicts"] >= 3
+    assert seeded["verdict versions"] > seeded["verdicts"]  # at least one correction
+
+
+def test_sacked_dispute_links_the_nsc_denial_to_the_word(seeded):
+    dispute = db.session.scalars(
+        sa.select(Dispute).where(Dispute.slug == "biden-warned-kyiv-could-be-sacked")).one()
+    cnn = next(c for c in dispute.claims if c.claimant.slug == "ukrainian-source-cnn")
+    assert [s.slug for s in cnn.attribution_chain] == ["cnn"]
+    assert cnn.sourcing_level.value == "anonymous"
+
+    link = db.session.scalars(sa.select(Link).where(Link.to_claim_id == cnn.id,
+                                                    Link.scope == LinkScope.QUOTE)).first()
+    assert link.type.value == "denies"
+    assert link.from_claim.claimant.name == "Emily Horne"
+    assert link.scope_quote.exact == "sacked"
+    horne = link.from_claim.claimant
+    assert [s.slug for s in horne.affiliation_chain()] == [
+        "emily-horne", "national-security-council", "white-house"]
+
+
+def test_a_published_verdict_has_a_public_correction(seeded):
+    corrected = db.session.scalars(
+        sa.select(Verdict).where(Verdict.current_version > 1)).one()
+    assert corrected.state is VerdictState.PUBLISHED
+    first, second = corrected.versions
+    assert first.rating.label == "False" and second.rating.label == "Unsupported"
+    assert second.reason.startswith("Correction")
+    assert db.session.scalars(
+        sa.select(Verdict).where(Verdict.state == VerdictState.DRAFT)).all()
+
+
+def test_quotes_are_checked_against_stored_passages(seeded):
+    from app.models import Quote
+
+    quotes = {q.exact: q for q in db.session.scalars(sa.select(Quote))}
+    assert quotes["sacked"].integrity is QuoteIntegrity.VERBATIM
+    assert quotes["with 1000 troops"].integrity is not QuoteIntegrity.VERBATIM
