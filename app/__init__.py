@@ -30,6 +30,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(health_bp)
 
+    from app.api import register_api
+    from app.web import register_web
+
+    register_api(app)  # /api/v1 (flask-smorest)
+    register_web(app)  # HTML pages, sign-in, CSRF, security headers
+
     from app.cli import register_cli
 
     register_cli(app)
