@@ -70,6 +70,6 @@ def test_tokens_issue_shows_once_stores_hash_and_revoke_works(cli):
 def test_db_commands_are_available(cli, capfd):
     # Alembic prints straight to the process's stdout, not click's
     assert cli.invoke(args=["db", "current"]).exit_code == 0
-    assert "0001 (head)" in capfd.readouterr().out
+    assert "0002 (head)" in capfd.readouterr().out
     assert cli.invoke(args=["db", "history"]).exit_code == 0
     assert "Domain model" in capfd.readouterr().out
