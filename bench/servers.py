@@ -90,6 +90,19 @@ class Server:
             return []
         return [int(c) for c in children]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server and its workers."""
+        if not self.process:
+            return 0.0
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (stat fields 14, 15)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self) -> list[float]:
         """VmHWM (peak resident set) of each worker, or of the server when it has none."""
         pids = self.worker_pids() or ([self.process.pid] if self.process else [])

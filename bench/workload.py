@@ -23,7 +23,7 @@ from bench.load import fetch
 OUT = Path(__file__).resolve().parent / "out"
 API = "/api/v1"
 FEED_PAGE = 50
-SAMPLE = 200  # distinct paths per endpoint
+SAMPLE = 100  # distinct paths per endpoint
 
 # The endpoints, in report order: key -> label.
 ENDPOINTS = {
