@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import parse_cache_control_header, parse_etags, unquote_etag
 
@@ -48,35 +49,62 @@ _NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-la
 
 
 # -- writers move the generation on ----------------------------------------------------
+#
+# A write is any INSERT/UPDATE/DELETE the app's engine sends: the ORM's flushes, Core
+# statements, and driver-level executemany (the NDJSON import) alike. The engine marks
+# the connection that sent one; the session moves the generation on, in the same
+# transaction, after a flush and before it commits. Writers that bypass the session
+# (test fixtures wiping tables) call bump() themselves.
+
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|COPY|WITH)\b", re.I)
+_WROTE = "content_generation_wrote"
+
+
+def _mark(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement != BUMP_SQL and _WRITE.match(statement):
+        conn.info[_WROTE] = True
+
+
+def _forget(conn, *args) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def _forget_pooled(dbapi_connection, record, *args) -> None:
+    record.info.pop(_WROTE, None)
+
+
+def track_writes(engine: sa.Engine) -> None:
+    """Mark connections of `engine` that wrote in their current transaction."""
+    if not event.contains(engine, "before_cursor_execute", _mark):
+        event.listen(engine, "before_cursor_execute", _mark)
+        event.listen(engine, "commit", _forget)
+        event.listen(engine, "rollback", _forget)
+        event.listen(engine.pool, "checkin", _forget_pooled)
+
+
+def _bump_if_written(session: Session) -> None:
+    for conn in _session_connections(session):
+        if conn.info.pop(_WROTE, False):
+            conn.exec_driver_sql(BUMP_SQL)
+
+
+def _session_connections(session: Session) -> frozenset[sa.Connection]:
+    transaction = session.get_transaction()  # the root transaction: all its connections
+    return frozenset() if transaction is None else transaction.connections
 
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, flush_context) -> None:
-    """The ORM wrote rows: count it in the same transaction."""
-    if session.new or session.dirty or session.deleted:
-        session.connection().exec_driver_sql(BUMP_SQL)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _statement(state: ORMExecuteState) -> None:
-    """`session.execute(insert/update/delete(...))` writes without a flush."""
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_DIRTY] = True
+    _bump_if_written(session)
 
 
 @event.listens_for(Session, "before_commit")
 def _committing(session: Session) -> None:
-    if session.info.pop(_DIRTY, False):
-        session.connection().exec_driver_sql(BUMP_SQL)
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_DIRTY, None)
+    _bump_if_written(session)  # Core or driver-level writes made without a flush
 
 
 def bump(connection: sa.Connection) -> None:
-    """For writers outside the ORM session (bulk tools, test fixtures)."""
+    """For writers outside the session (bulk tools, test fixtures)."""
     connection.exec_driver_sql(BUMP_SQL)
 
 
@@ -259,6 +287,8 @@ def install_read_cache(app: Flask) -> None:
     max_bytes = int(app.config.get("READ_CACHE_MAX_BYTES", 0))
     with app.app_context():
         engine = db.engine
+    # Even a process that keeps no cache (a CLI import) must tell the others it wrote.
+    track_writes(engine)
     if max_bytes <= 0 or engine.url.get_backend_name() == "sqlite" and engine.url.database in (
             None, "", ":memory:"):
         return

@@ -10,7 +10,9 @@ from app.cache import PublicReadCache
 from app.extensions import db
 from app.models import ContentGeneration, User, Verdict, VerdictState
 from app.services import verdicts
+from app.services.interchange import export_lines, import_lines
 from config import TestingConfig
+from tests.dbutil import wipe
 from tests.perf.sql import captured
 
 FEED = "/feeds/verdicts.atom"  # public: Cache-Control: public, max-age=60, ETag
@@ -117,3 +119,16 @@ def test_the_cache_is_bounded(app, seeded):
         assert b"".join(cache(environ, lambda status, headers: None)).startswith(b"/item/")
     assert cache.bytes <= 20_000 and 0 < len(cache.entries) < 50
     assert list(cache.entries)[-1][3] == "/item/049"  # the newest stay
+
+
+
+def test_an_import_through_the_driver_moves_the_generation(seeded):
+    # Given an export, and an emptied database (another writer: it moves the generation)
+    lines = list(export_lines())
+    db.session.remove()
+    wipe(db.engine, db.metadata)
+    before = generation()
+    # When the import writes it back with driver-level executemany (no ORM flush)
+    import_lines(lines)
+    # Then cached reads made before it are stale
+    assert generation() > before
