@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 2  # bump when the rows change (archives are remade)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -440,7 +440,7 @@ class Writer:
         self.conn = self.raw.driver_connection
         value = _sqlite_value if self.dialect == "sqlite" else _pg_value
         self.converters = {t: [value(c) for c in cols] for t, cols in COLUMNS.items()}
-        self.seconds = dict.fromkeys(COLUMNS, 0.0)
+        self.seconds = dict.fromkeys([*COLUMNS, "(commit)"], 0.0)
         self.plain = {t: all(c not in DATETIME_COLUMNS | JSON_COLUMNS for c in cols)
                       for t, cols in COLUMNS.items()}
         self.triggers: list[tuple[str, str]] = []
@@ -480,21 +480,27 @@ class Writer:
                     cols = COLUMNS[table]
                     sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
                            f"VALUES ({', '.join('?' * len(cols))})")
+                    values = list(self._rows(table, rows))  # Python's share, not timed
                     started = time.perf_counter()
-                    cur.executemany(sql, self._rows(table, rows))
+                    cur.executemany(sql, values)
                     self.seconds[table] += time.perf_counter() - started
+            started = time.perf_counter()
             self.conn.commit()
+            self.seconds["(commit)"] += time.perf_counter() - started
         else:
             with self.conn.cursor() as cur:
                 for table, rows in batch.rows.items():
                     if rows:
                         cols = ", ".join(COLUMNS[table])
+                        values = list(self._rows(table, rows))
                         started = time.perf_counter()
                         with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                            for row in self._rows(table, rows):
+                            for row in values:
                                 copy.write_row(row)
                         self.seconds[table] += time.perf_counter() - started
+            started = time.perf_counter()
             self.conn.commit()
+            self.seconds["(commit)"] += time.perf_counter() - started
 
     def finish(self, ids: Ids) -> None:
         if self.dialect == "sqlite":
