@@ -284,6 +284,15 @@ class ClaimFields(Form):
         }
 
 
+class AccountFields(ClaimFields):
+    """An account in the new-dispute form: one left untouched is skipped, not refused."""
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_blank():
+            return True
+        return super().validate(extra_validators)
+
+
 class DisputeForm(VersionedForm):
     event_id = IdSelectField("Event", blank="— choose —", validators=[DataRequired(REQUIRED)])
     question = StringField("Question at issue",
@@ -307,7 +316,7 @@ class DisputeForm(VersionedForm):
 class NewDisputeForm(DisputeForm):
     state = SelectField("State", choices=enum_choices(DisputeState),
                         default=DisputeState.OPEN.value)
-    claims = FieldList(FormField(ClaimFields), "Competing accounts",
+    claims = FieldList(FormField(AccountFields), "Competing accounts",
                        min_entries=2, max_entries=12)
     add_account = SubmitField("Add another account")
 
@@ -376,7 +385,7 @@ class LinkEditForm(VersionedForm):
 
 
 class EvidenceForm(Form):
-    target = SelectField("Evidence", choices=[], validate_choice=True)
+    target = SelectField("Evidence", choices=[], default="")
     stance = SelectField("Stance", choices=enum_choices(Stance),
                          default=Stance.REFUTES.value)
     note = StringField("Note", filters=[strip])
