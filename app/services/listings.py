@@ -52,12 +52,17 @@ def _claim_card():
     )
 
 
-def preload_sources(ids: set[int]) -> None:
-    """Load these sources in one query, so that `document.publisher` and the like are
-    answered from the session instead of one query each."""
-    ids = {i for i in ids if i is not None}
+def load_publishers(documents) -> None:
+    """Load the publishers of documents already in the session, in one query.
+
+    (Warming the identity map is not enough: lazy loads carry the soft-delete criteria,
+    which makes SQLAlchemy query even for objects it already has.)"""
+    ids = {d.id for d in documents if d is not None}
     if ids:
-        list(db.session.scalars(sa.select(Source).where(Source.id.in_(ids))))
+        list(db.session.scalars(
+            sa.select(Document).where(Document.id.in_(ids))
+            .options(joinedload(Document.publisher))
+        ).unique())
 
 
 def claim_counts(dispute_ids: list[int]) -> dict[int, int]:
@@ -86,11 +91,8 @@ def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDet
     documents, and accounts in other disputes that links point to)."""
     detail = dispute_detail(dispute_id, include_drafts=include_drafts)
     claims = detail.claims
-    publisher_ids: set[int] = set()
-    for claim in claims:
-        docs = [claim.first_appearance, *(a.document for a in claim.appearances)]
-        publisher_ids |= {d.publisher_id for d in docs if d is not None}
-    preload_sources(publisher_ids)
+    load_publishers([d for c in claims
+                     for d in (c.first_appearance, *(a.document for a in c.appearances))])
     own = {c.id for c in claims}
     foreign = {i for link in detail.links for i in (link.from_claim_id, link.to_claim_id)} - own
     if foreign:
@@ -290,7 +292,6 @@ class DocumentPage:
 
 def document_page(document_id: int) -> DocumentPage:
     document = get_or_404(Document, document_id)
-    preload_sources({document.publisher_id})
     quotes = list(db.session.scalars(
         sa.select(Quote).where(Quote.document_id == document.id)
         .options(joinedload(Quote.speaker),

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import contextvars
 import html
 import re
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Claim, Dispute
 
 PASSWORD = "correct horse battery"
+
+
+class RequestPerContextClient(FlaskClient):
+    """Each request gets its own app context, hence its own database session and `g`,
+    as on a real server. (Flask reuses the test's app context otherwise, so requests
+    would share the test's session and identity map and hide what a server does.)"""
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)  # only inside this copy of the context
+            return super(RequestPerContextClient, self).open(*args, **kwargs)
+
+        return contextvars.copy_context().run(run)
+
+
+@pytest.fixture
+def client(app):
+    return RequestPerContextClient(app, app.response_class, use_cookies=True)
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
                     r'|name="csrf_token" value="([^"]+)"')
 

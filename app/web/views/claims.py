@@ -22,14 +22,7 @@ def claim(claim_id: int):
         page = listings.claim_page(claim_id, include_drafts=is_staff())
     except NotFound as exc:
         return deleted_or_404(Claim, claim_id, exc)
-    listings.preload_sources({d.publisher_id for d in _documents(page.claim)})
     return render_template("claims/show.html", page=page, claim=page.claim)
-
-
-def _documents(claim: Claim):
-    docs = [claim.first_appearance, *(a.document for a in claim.appearances)]
-    docs += [q.document for q in claim.quotes]
-    return [d for d in docs if d is not None]
 
 
 @bp.route("/disputes/<int:dispute_id>/claims/new", methods=["GET", "POST"])
