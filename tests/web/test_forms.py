@@ -350,7 +350,7 @@ def test_edit_a_claims_chain_and_appearances(as_journalist, seeded):
 
 
 def test_draft_publish_correct_and_withdraw(client, seeded, journalist, editor):
-    claim = claim_where("no one on the call said")  # Horne's denial: no verdict yet
+    claim = claim_where("No one on the call said")  # Horne's denial: no verdict yet
     sign_in(client, journalist)
     response = submit(client, f"/claims/{claim.id}/verdicts/new", {
         "rating_value": "4", "rationale": "", "evidence-0-target": f"claim:{claim.id}",
