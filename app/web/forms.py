@@ -386,8 +386,10 @@ class LinkEditForm(VersionedForm):
 
 class EvidenceForm(Form):
     target = SelectField("Evidence", choices=[], default="")
-    stance = SelectField("Stance", choices=enum_choices(Stance),
-                         default=Stance.REFUTES.value)
+    stance = SelectField("Stance", default=Stance.REFUTES.value, choices=[
+        SelectChoice(value=Stance.REFUTES.value, label="Refutes the claim"),
+        SelectChoice(value=Stance.SUPPORTS.value, label="Supports the claim"),
+    ])
     note = StringField("Note", filters=[strip])
 
     # A service error about evidence.N.claim_id / document_id belongs on `target`.

@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import render_template
+from sqlalchemy.orm import joinedload
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from app.extensions import db
-from app.models import Document, Event, Source
+from app.models import Document, Event, Revision, RevisionAction, Source
 from app.services.errors import DomainError, PermissionDenied, StaleVersion
 from app.web.forms import IdMultiSelectField, IdSelectField
 from app.web.templating import label
@@ -121,6 +122,8 @@ def put_errors(form: Form, exc: DomainError, aliases: dict[str, str] | None = No
 class TheirChange:
     label: str
     theirs: str
+    who: str
+    when: Any
 
 
 def _display(value: Any) -> str:
@@ -129,23 +132,28 @@ def _display(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-def their_changes(form: Form, record: Any) -> list[TheirChange]:
-    """Fields where the saved record now differs from what the user submitted."""
-    changes = []
-    for field in form:
-        if field.short_name in ("csrf_token", "lock_version") or not hasattr(
-            record, field.short_name
-        ):
-            continue
-        if isinstance(field, FormField | FieldList):
-            continue
-        saved = getattr(record, field.short_name)
-        mine = field.data
-        if _display(saved) != _display(mine) and not (
-            hasattr(saved, "value") and saved.value == mine
-        ):
-            changes.append(TheirChange(str(field.label.text), _display(saved)))
-    return changes
+def their_changes(form: Form, record: Any, since_version: int | None) -> list[TheirChange]:
+    """What others changed since the version the user loaded, from the change log:
+    each changed field the form shows, with its value now, who changed it and when."""
+    if since_version is None or record.lock_version <= since_version:
+        return []
+    revisions = db.session.scalars(
+        sa.select(Revision)
+        .where(Revision.entity_type == record.__tablename__, Revision.entity_id == record.id,
+               Revision.action == RevisionAction.UPDATE)
+        .options(joinedload(Revision.actor))
+        .order_by(Revision.id.desc())
+        .limit(record.lock_version - since_version)
+    ).all()
+    fields = {f.short_name: f for f in form}
+    changes: dict[str, TheirChange] = {}
+    for revision in revisions:  # newest first: keep the latest change of each field
+        for key in (revision.after or {}):
+            if key in fields and key not in changes and hasattr(record, key):
+                changes[key] = TheirChange(
+                    str(fields[key].label.text), _display(getattr(record, key)),
+                    revision.actor.name if revision.actor else "someone", revision.at)
+    return [changes[f] for f in fields if f in changes]
 
 
 def attempt(form: Form, operation: Callable[[], T], *, record: Any = None,
@@ -161,7 +169,8 @@ def attempt(form: Form, operation: Callable[[], T], *, record: Any = None,
         form.conflict = True
         if record is not None:
             db.session.refresh(record)  # what is saved now
-            form.their_changes = their_changes(form, record)
+            form.their_changes = their_changes(
+                form, record, getattr(form, "expected_version", None))
             if hasattr(form, "lock_version"):
                 # The next save is a deliberate choice, made having seen their version.
                 form.lock_version.data = str(record.lock_version)

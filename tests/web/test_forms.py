@@ -308,6 +308,10 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(as_journalist, seeded, edit
     page = text(response)
     assert "Someone else saved this while you were editing" in page
     assert "Their wording." in page  # what is saved now
+    # what they changed, from the change log: only the statement, and who did it
+    changes = page[page.index("Field Saved now By"):page.index("Saving again")]
+    assert changes.startswith("Field Saved now By What is asserted Their wording. Editor Example")
+    assert "Kind" not in changes
     assert "My wording." in response.get_data(as_text=True)  # what I typed, kept
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).statement == "Their wording."
