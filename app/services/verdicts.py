@@ -84,11 +84,14 @@ def draft_verdict(
             f"Claim {claim.id} already has verdict {current}; correct that one instead.",
             {"claim_id": [f"already has verdict {current}"]},
         )
+    # Check the evidence before the new verdict hangs off the claim: its id look-ups
+    # would otherwise autoflush the half-built verdict (SQLAlchemy warns and skips it).
+    items = _evidence(evidence)
     with transaction(actor):
         verdict = Verdict(claim=claim, author=actor, state=VerdictState.DRAFT,
                           rating_value=rating_value, rationale=rationale, current_version=1)
         version = VerdictVersion(number=1, state=VerdictState.DRAFT, rating_value=rating_value,
-                                 rationale=rationale, author=actor, evidence=_evidence(evidence))
+                                 rationale=rationale, author=actor, evidence=items)
         verdict.versions.append(version)
         db.session.add(verdict)
     return verdict
