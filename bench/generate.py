@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-GENERATOR_VERSION = 2  # bump when the rows change (archives are remade)
+GENERATOR_VERSION = 3  # bump when the rows change (archives are remade)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -267,7 +267,7 @@ class Archive:
                            f"Did {token} {' '.join(rnd.sample(topic, 3))}?",
                            self._sentence(token, topic, 20), rnd.choice(DISPUTE_STATES),
                            created, updated, 1))
-        self._revision(b, "dispute", did, created, {"question": f"dispute {did}"})
+        self._revision(b, "disputes", did, created, {"question": f"dispute {did}"})
 
         # The documents the accounts appear in: short stored passages with their hash.
         docs: list[tuple[int, str, str]] = []  # (id, text, sha)
@@ -297,7 +297,7 @@ class Archive:
                              c_at - timedelta(hours=rnd.randint(0, 72)),
                              rnd.choice(("day", "day", "day", "month", "approximate")),
                              doc_id, c_at, c_at, 1))
-            self._revision(b, "claim", cid, c_at, {"dispute_id": did, "position": position})
+            self._revision(b, "claims", cid, c_at, {"dispute_id": did, "position": position})
             if anonymous:  # outlet <- the anonymous source it cites
                 b.add("claim_attributions", (ids.next("claim_attributions"), cid, 0,
                                              rnd.choice(self.outlets), "citing"))
@@ -393,7 +393,7 @@ class Archive:
             vvid = ids.next("verdict_versions")
             b.add("verdict_versions", (vvid, vid, number, v_state, v_rating, v_rationale,
                                        reason, author, v_at, v_pub))
-            self._revision(b, "verdict_version", vvid, v_at,
+            self._revision(b, "verdict_versions", vvid, v_at,
                            {"verdict_id": vid, "number": number, "state": v_state})
             for _ in range(rnd.randint(1, 3)):
                 if rnd.random() < 0.5:
@@ -528,7 +528,8 @@ class Writer:
             self.conn.commit()
             self.conn.autocommit = True
             with self.conn.cursor() as cur:
-                cur.execute("VACUUM ANALYZE")
+                cur.execute("RESET session_replication_role")  # the connection goes back
+                cur.execute("VACUUM ANALYZE")                  # to the pool: FKs back on
             self.conn.autocommit = False
             self.seconds["(analyze)"] = time.perf_counter() - started
         self.raw.close()
