@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.cache import PublicReadCache
 from app.extensions import db
-from app.models import ContentGeneration, User, Verdict, VerdictState
+from app.models import ContentGeneration, Dispute, User, Verdict, VerdictState
 from app.services import verdicts
 from app.services.interchange import export_lines, import_lines
 from config import TestingConfig
@@ -132,3 +132,24 @@ def test_an_import_through_the_driver_moves_the_generation(seeded):
     import_lines(lines)
     # Then cached reads made before it are stale
     assert generation() > before
+
+
+def test_pages_read_anonymously_are_public_and_kept(client, seeded):
+    dispute = db.session.scalars(sa.select(Dispute.id)).first()
+    first = client.get(f"/disputes/{dispute}")
+    assert first.status_code == 200 and "public" in first.headers["Cache-Control"]
+    assert first.headers.get("ETag") and "Set-Cookie" not in first.headers
+    with captured(db.engine) as statements:
+        again = client.get(f"/disputes/{dispute}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and statements == []
+
+
+def test_pages_for_signed_in_staff_and_forms_are_not_public(app, seeded, journalist):
+    from tests.web.conftest import RequestPerContextClient, sign_in
+
+    browser = RequestPerContextClient(app, app.response_class, use_cookies=True)
+    assert "public" not in browser.get("/sign-in").headers.get("Cache-Control", "")
+    sign_in(browser, journalist)
+    dispute = db.session.scalars(sa.select(Dispute.id)).first()
+    page = browser.get(f"/disputes/{dispute}")
+    assert page.status_code == 200 and "public" not in page.headers.get("Cache-Control", "")
