@@ -25,10 +25,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from app import models  # noqa: F401  (register every table on the metadata)
     from app.errors import register_error_handlers
+    from app.feeds import bp as feeds_bp
     from app.health import bp as health_bp
 
     register_error_handlers(app)
     app.register_blueprint(health_bp)
+    app.register_blueprint(feeds_bp)  # /feeds/verdicts.atom, /exports/verdicts.csv
 
     from app.api import register_api
     from app.web import register_web

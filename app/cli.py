@@ -43,6 +43,21 @@ def seed_command() -> None:
     )
 
 
+@click.command("verify-quotes")
+def verify_quotes_command() -> None:
+    """Re-check every quote against its document's stored text, with a summary."""
+    from app.models import Quote
+    from app.services.documents import verify_all_quotes
+
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Quote))
+    with click.progressbar(length=total, label="Checking quotes", file=None) as bar:
+        summary = verify_all_quotes(progress=bar.update)
+    changed = summary.pop("changed", 0)
+    parts = [f"{summary.get(k, 0)} {k.replace('_', ' ')}"
+             for k in ("verbatim", "altered", "not_found", "unchecked")]
+    click.echo(f"{total} quotes: " + ", ".join(parts) + f"; {changed} changed since last check.")
+
+
 users_cli = click.Group("users", help="Manage users and their roles.")
 
 
@@ -116,5 +131,6 @@ def tokens_list() -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(verify_quotes_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)

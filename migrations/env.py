@@ -21,8 +21,17 @@ if config.config_file_name is not None and not config.attributes.get("connection
 logger = logging.getLogger("alembic.env")
 
 target_metadata = db.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Full-text search lives outside the models (migration 0002): SQLite FTS5 tables
+    and their shadow tables, PostgreSQL expression indexes named ix_<table>_fts."""
+    return not (reflected and compare_to is None and name and "_fts" in name)
+
+
 CONFIGURE = {
     "target_metadata": target_metadata,
+    "include_object": include_object,
     "render_as_batch": True,  # SQLite ALTERs go through table copies
     "compare_type": True,
 }

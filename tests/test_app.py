@@ -12,7 +12,7 @@ def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["status"] == "ok" and body["schema_revision"] == "0001"
+    assert body["status"] == "ok" and body["schema_revision"] == "0002"
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):

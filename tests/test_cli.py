@@ -70,6 +70,26 @@ def test_tokens_issue_shows_once_stores_hash_and_revoke_works(cli):
 def test_db_commands_are_available(cli, capfd):
     # Alembic prints straight to the process's stdout, not click's
     assert cli.invoke(args=["db", "current"]).exit_code == 0
-    assert "0001 (head)" in capfd.readouterr().out
+    assert "0002 (head)" in capfd.readouterr().out
     assert cli.invoke(args=["db", "history"]).exit_code == 0
     assert "Domain model" in capfd.readouterr().out
+
+
+def test_verify_quotes_summarises_and_notices_changes(cli, seeded):
+    from app.models import Document, Quote
+
+    result = cli.invoke(args=["verify-quotes"])
+    assert result.exit_code == 0, result.output
+    summary = result.output.strip().splitlines()[-1]
+    assert summary == (
+        "15 quotes: 14 verbatim, 1 altered, 0 not found, 0 unchecked; 0 changed since last check."
+    )
+
+    # A document's stored text is replaced behind the quotes' back (e.g. a bulk import):
+    doc = db.session.scalars(sa.select(Document).where(Document.title.like("Pentagon%"))).one()
+    db.session.execute(sa.update(Document).where(Document.id == doc.id).values(text=""))
+    db.session.commit()
+    result = cli.invoke(args=["verify-quotes"])
+    assert "2 unchecked" in result.output and "2 changed" in result.output
+    milley = db.session.scalars(sa.select(Quote).where(Quote.exact == "with 1000 troops")).one()
+    assert milley.integrity.value == "unchecked" and milley.diff is None

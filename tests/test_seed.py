@@ -50,4 +50,8 @@ def test_quotes_are_checked_against_stored_passages(seeded):
 
     quotes = {q.exact: q for q in db.session.scalars(sa.select(Quote))}
     assert quotes["sacked"].integrity is QuoteIntegrity.VERBATIM
-    assert quotes["with 1000 troops"].integrity is not QuoteIntegrity.VERBATIM
+    milley = quotes["with 1000 troops"]
+    assert milley.integrity is QuoteIntegrity.ALTERED
+    assert "north of 100,000 troops" in milley.closest_match
+    assert {"op": "replace", "quote": "with 1000", "text": "north of 100,000"} in milley.diff
+

@@ -97,7 +97,7 @@ def _noop_set(target, value, oldvalue, initiator):
 @event.listens_for(Session, "after_flush")
 def _write_revisions(session: Session, flush_context) -> None:
     actor_id = session.info.get(ACTOR_KEY)
-    reason = session.info.get(REASON_KEY, "")
+    reason = session.info.get(REASON_KEY) or ""
     now = utcnow()
     rows: list[dict[str, Any]] = []
 

@@ -61,3 +61,35 @@ def verify_quote(quote: Quote) -> Quote:
     quote.checked_at = utcnow() if text else None
     quote.checked_sha256 = quote.document.text_sha256 if text else None
     return quote
+
+
+def verify_all_quotes(
+    actor: User | None = None, *, batch_size: int = 500, progress=None
+) -> dict[str, int]:
+    """Re-check every quote against its document's current text, in batches (one
+    commit each, so a long run can be interrupted and resumed). Returns a summary
+    {integrity: count, "changed": n}."""
+    from collections import Counter
+
+    from sqlalchemy.orm import joinedload
+
+    summary: Counter[str] = Counter()
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            sa.select(Quote).where(Quote.id > last_id).order_by(Quote.id).limit(batch_size)
+            .options(joinedload(Quote.document))
+        ).all()
+        if not batch:
+            break
+        with transaction(actor, "verify-quotes"):
+            for quote in batch:
+                before = (quote.integrity, quote.closest_match, quote.diff)
+                verify_quote(quote)
+                summary[quote.integrity.value] += 1
+                if (quote.integrity, quote.closest_match, quote.diff) != before:
+                    summary["changed"] += 1
+        last_id = batch[-1].id
+        if progress:
+            progress(len(batch))
+    return dict(summary)

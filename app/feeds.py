@@ -1,0 +1,133 @@
+"""Public feeds and exports of published verdicts: Atom and CSV.
+
+One Atom entry per published *version*, so a correction or a withdrawal arrives in a
+feed reader as news of its own, with its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from xml.etree import ElementTree as ET
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, request, url_for
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Claim, Verdict, VerdictState, VerdictVersion
+
+bp = Blueprint("feeds", __name__)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+PUBLIC_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
+
+
+def _public_versions(limit: int | None = None):
+    query = (
+        sa.select(VerdictVersion)
+        .join(VerdictVersion.verdict)
+        .where(VerdictVersion.state.in_(PUBLIC_STATES), VerdictVersion.published_at.is_not(None))
+        .options(
+            joinedload(VerdictVersion.verdict)
+            .joinedload(Verdict.claim)
+            .joinedload(Claim.claimant),
+            joinedload(VerdictVersion.author),
+        )
+        .order_by(VerdictVersion.published_at.desc(), VerdictVersion.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return db.session.scalars(query).all()
+
+
+def _claim_url(claim_id: int, verdict_id: int) -> str:
+    return request.url_root.rstrip("/") + f"/claims/{claim_id}#verdict-{verdict_id}"
+
+
+def _headline(version: VerdictVersion) -> str:
+    claim = version.verdict.claim
+    if version.state is VerdictState.WITHDRAWN:
+        prefix = "Withdrawn"
+    elif version.number > 1:
+        prefix = f"Corrected to {version.rating.label}"
+    else:
+        prefix = version.rating.label
+    return f"{prefix}: {claim.claimant.name} — {claim.statement}"
+
+
+@bp.get("/feeds/verdicts.atom")
+def verdicts_atom() -> Response:
+    versions = _public_versions(FEED_SIZE)
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+
+    def sub(parent, tag, text=None, **attrs):
+        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    self_url = url_for("feeds.verdicts_atom", _external=True)
+    sub(feed, "id", self_url)
+    sub(feed, "title", "Counterclaim — published verdicts")
+    sub(feed, "link", rel="self", href=self_url)
+    sub(feed, "link", rel="alternate", href=request.url_root)
+    newest = versions[0].published_at if versions else None
+    sub(feed, "updated", (newest.isoformat() if newest else "1970-01-01T00:00:00+00:00"))
+    sub(sub(feed, "author"), "name", "Counterclaim")
+    for version in versions:
+        verdict = version.verdict
+        entry = sub(feed, "entry")
+        sub(entry, "id", f"{request.url_root}verdicts/{verdict.id}/versions/{version.number}")
+        sub(entry, "title", _headline(version))
+        sub(entry, "link", rel="alternate", href=_claim_url(verdict.claim_id, verdict.id))
+        sub(entry, "updated", version.published_at.isoformat())
+        sub(entry, "published", version.published_at.isoformat())
+        sub(sub(entry, "author"), "name", version.author.name)
+        summary = version.rationale
+        if version.reason:
+            summary = f"{version.reason}\n\n{summary}"
+        sub(entry, "summary", summary, type="text")
+        sub(entry, "category", term=version.state.value)
+        sub(entry, "category", term=f"rating-{version.rating_value}", label=version.rating.label)
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    response = Response(body, mimetype="application/atom+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+CSV_COLUMNS = [
+    "verdict_id", "version", "state", "rating_value", "rating_label", "claim_id",
+    "claimant", "claim", "rationale", "reason", "published_at", "url",
+]
+
+
+def _cell(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in text that users typed."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/exports/verdicts.csv")
+def verdicts_csv() -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for version in reversed(_public_versions()):
+        verdict = version.verdict
+        writer.writerow([_cell(v) for v in (
+            verdict.id, version.number, version.state.value, version.rating_value,
+            version.rating.label, verdict.claim_id, verdict.claim.claimant.name,
+            verdict.claim.statement, version.rationale, version.reason,
+            version.published_at.isoformat(), _claim_url(verdict.claim_id, verdict.id),
+        )])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="counterclaim-verdicts.csv"'
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    response.add_etag()
+    return response.make_conditional(request)

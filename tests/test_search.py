@@ -1,0 +1,71 @@
+"""Full-text search on both databases."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Claim, Dispute
+from app.services import records
+from app.services.errors import ValidationError
+from app.services.search import search
+
+
+def test_finds_the_sacked_dispute_its_claims_and_quotes(seeded):
+    hits = search("sacked")
+    kinds = {h.kind for h in hits}
+    assert {"dispute", "claim", "quote"} <= kinds
+    dispute = next(h for h in hits if h.kind == "dispute")
+    assert dispute.title == 'Did Biden warn Zelensky that Kyiv could be "sacked"?'
+    assert all(h.dispute_id == dispute.id for h in hits if h.kind in ("claim", "quote"))
+    assert hits == sorted(hits, key=lambda h: -h.rank)
+
+
+def test_stemming_and_kind_filter(seeded):
+    # "troop" finds "troops"; only sources when asked for sources
+    assert any(h.kind == "claim" for h in search("troop"))
+    sources = search("spokeswoman", kinds={"source"})
+    assert [h.title for h in sources] == ["Emily Horne"]
+
+
+def test_edits_and_soft_deletes_reach_the_index(seeded, editor):
+    claim = db.session.scalars(sa.select(Claim).where(Claim.statement.like("%go it alone%"))).one()
+    records.update(claim, {"statement": "Biden will deploy a zeppelin fleet."}, editor.user)
+    assert [h.id for h in search("zeppelin", kinds={"claim"})] == [claim.id]
+    assert not any(h.id == claim.id for h in search("alone", kinds={"claim"}))
+    records.soft_delete(claim, editor.user)
+    assert search("zeppelin", kinds={"claim"}) == []
+
+
+def test_hostile_queries_are_safe(seeded):
+    for q in ['"', "sacked OR", "NEAR(a b)", "col:sacked", "'; DROP TABLE claims; --", "*", "-"]:
+        search(q)  # no syntax error reaches the user
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute)) == 5
+    with pytest.raises(ValidationError):
+        search("   ")
+    with pytest.raises(ValidationError):
+        search("x" * 201)
+    with pytest.raises(ValidationError):
+        search("sacked", kinds={"verdict"})
+
+
+def test_pagination(seeded):
+    everything = search("troops", limit=100)
+    assert len(everything) > 2
+    assert search("troops", limit=2, offset=1) == everything[1:3]
+
+
+def test_search_structures_exist_at_head(app):
+    """A later batch migration on SQLite must not silently drop the FTS triggers."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            names = set(conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+            expected = {f"{t}_fts_{s}" for t in ("disputes", "claims", "quotes", "sources")
+                        for s in ("ai", "ad", "au")}
+        else:
+            names = set(conn.execute(sa.text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")).scalars())
+            expected = {f"ix_{t}_fts" for t in ("disputes", "claims", "quotes", "sources")}
+    assert expected <= names
