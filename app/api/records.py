@@ -3,6 +3,7 @@ restore it, answer a creation. The services do the work; this is the HTTP side."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -11,14 +12,26 @@ from flask import url_for
 from app.api import auth, conditional
 from app.models import Role
 from app.services import records
+from app.services.errors import NotFound
 
 T = TypeVar("T")
 
 
-def fetch(model: type[T], record_id: int, *, include_deleted: bool = False) -> T:
-    """The record as this viewer may see it (404 otherwise); its version tags the ETag."""
-    record = records.get_or_404(model, record_id,
-                                include_deleted=auth.include_deleted(include_deleted))
+def fetch(
+    model: type[T],
+    record_id: int,
+    *,
+    include_deleted: bool = False,
+    parents: Callable[[T], list[Any]] = lambda record: [],
+) -> T:
+    """The record as this viewer may see it (404 otherwise); its version tags the ETag.
+
+    A record whose parent (a claim's dispute, a quote's claim...) is deleted is gone
+    with it, except for editors asking for deleted records."""
+    shown = auth.include_deleted(include_deleted)
+    record = records.get_or_404(model, record_id, include_deleted=shown)
+    if not shown and any(p is None or p.is_deleted for p in parents(record)):
+        raise NotFound(f"{model.__name__} {record_id} does not exist.")
     conditional.etag_version(record.lock_version)
     return record
 

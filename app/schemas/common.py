@@ -60,9 +60,9 @@ def Line(max_length: int, *, min_length: int = 1, **kwargs) -> Text:  # noqa: N8
     return Text(single_line=True, validate=validate.Length(min_length, max_length), **kwargs)
 
 
-def Prose(max_length: int = 100_000, **kwargs) -> Text:  # noqa: N802
+def Prose(max_length: int = 100_000, *, min_length: int = 0, **kwargs) -> Text:  # noqa: N802
     """A multi-line text of bounded length (summaries, rationales, document text)."""
-    return Text(validate=validate.Length(max=max_length), **kwargs)
+    return Text(validate=validate.Length(min_length, max_length), **kwargs)
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802

@@ -85,10 +85,13 @@ def draft_verdict(
             {"claim_id": [f"already has verdict {current}"]},
         )
     with transaction(actor):
+        # Evidence first: its lookups autoflush, which must not meet a half-built verdict
+        # (SQLAlchemy 2 does not cascade it into the session through the claim backref).
+        items = _evidence(evidence)
         verdict = Verdict(claim=claim, author=actor, state=VerdictState.DRAFT,
                           rating_value=rating_value, rationale=rationale, current_version=1)
         version = VerdictVersion(number=1, state=VerdictState.DRAFT, rating_value=rating_value,
-                                 rationale=rationale, author=actor, evidence=_evidence(evidence))
+                                 rationale=rationale, author=actor, evidence=items)
         verdict.versions.append(version)
         db.session.add(verdict)
     return verdict
