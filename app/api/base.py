@@ -13,6 +13,7 @@ from copy import deepcopy
 from functools import wraps
 
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 
 from app.api import auth, conditional
 from app.models import Role
@@ -54,6 +55,10 @@ def _mark(func: Callable, **info) -> None:
 
 
 class ApiBlueprint(Blueprint):
+    # unknown=None: each schema's own Meta.unknown (RAISE) holds in every location, so an
+    # unknown query parameter (a typo such as `?disput_id=`) is a 422 naming it, not ignored.
+    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(auth.load_user)
