@@ -23,9 +23,6 @@ blp = ApiBlueprint("claims", __name__, url_prefix="/api/v1/claims",
 LOAD = (selectinload(Claim.attributions), selectinload(Claim.appearances))
 
 
-def _parents(claim: Claim) -> list:
-    return [claim.dispute]
-
 
 @blp.route("")
 class Claims(MethodView):
@@ -59,8 +56,7 @@ class ClaimResource(MethodView):
     @blp.response(200, ClaimSchema)
     def get(self, query, record_id):
         """Get a claim"""
-        return rec.fetch(Claim, record_id, include_deleted=query["include_deleted"],
-                         parents=_parents)
+        return rec.fetch(Claim, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Role.JOURNALIST, if_match=True)
     @blp.arguments(ClaimPatchSchema(partial=True))

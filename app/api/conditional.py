@@ -63,7 +63,8 @@ def expected_version(record) -> int | None:
     if_match = request.if_match
     if if_match.star_tag:
         return None
-    versions = {int(m.group(1)) for tag in if_match.as_set() if (m := _VERSION.match(tag))}
+    tags = [tag for tag in if_match.as_set() if isinstance(tag, str)]
+    versions = {int(m.group(1)) for tag in tags if (m := _VERSION.match(tag))}
     if record.lock_version in versions:
         return record.lock_version
     raise StaleVersion(

@@ -22,9 +22,6 @@ blp = ApiBlueprint("links", __name__, url_prefix="/api/v1/links",
                                "claim or one quote of it.")
 
 
-def _parents(link: Link) -> list:
-    return [link.from_claim, link.to_claim]
-
 
 @blp.route("")
 class Links(MethodView):
@@ -63,8 +60,7 @@ class LinkResource(MethodView):
     @blp.response(200, LinkSchema)
     def get(self, query, record_id):
         """Get a link"""
-        return rec.fetch(Link, record_id, include_deleted=query["include_deleted"],
-                         parents=_parents)
+        return rec.fetch(Link, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Role.JOURNALIST, if_match=True)
     @blp.arguments(LinkPatchSchema(partial=True))

@@ -20,9 +20,6 @@ blp = ApiBlueprint("quotes", __name__, url_prefix="/api/v1/quotes",
                                "document; their integrity is computed, never typed.")
 
 
-def _parents(quote: Quote) -> list:
-    return [quote.claim, quote.claim.dispute]
-
 
 @blp.route("")
 class Quotes(MethodView):
@@ -57,8 +54,7 @@ class QuoteResource(MethodView):
     @blp.response(200, QuoteSchema)
     def get(self, query, record_id):
         """Get a quote"""
-        return rec.fetch(Quote, record_id, include_deleted=query["include_deleted"],
-                         parents=_parents)
+        return rec.fetch(Quote, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Role.JOURNALIST, if_match=True)
     @blp.arguments(QuotePatchSchema(partial=True))

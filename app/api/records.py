@@ -3,42 +3,54 @@ restore it, answer a creation. The services do the work; this is the HTTP side."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import url_for
 
 from app.api import auth, conditional
-from app.models import Role
+from app.models import Claim, Link, Quote, Role, Verdict
 from app.services import records
 from app.services.errors import NotFound
 
 T = TypeVar("T")
 
 
-def fetch(
-    model: type[T],
-    record_id: int,
-    *,
-    include_deleted: bool = False,
-    parents: Callable[[T], list[Any]] = lambda record: [],
-) -> T:
-    """The record as this viewer may see it (404 otherwise); its version tags the ETag.
+def _claim_and_dispute(claim: Claim | None) -> list:
+    return [claim, claim.dispute if claim is not None else None]
 
-    A record whose parent (a claim's dispute, a quote's claim...) is deleted is gone
-    with it, except for editors asking for deleted records."""
-    shown = auth.include_deleted(include_deleted)
-    record = records.get_or_404(model, record_id, include_deleted=shown)
-    if not shown and any(p is None or p.is_deleted for p in parents(record)):
+
+# A record whose parent is deleted is gone with it (a claim with its dispute, a quote
+# with its claim...). A deleted parent may also load as None: the soft-delete filter
+# follows an object's relationships.
+PARENTS = {
+    Claim: lambda claim: [claim.dispute],
+    Quote: lambda quote: _claim_and_dispute(quote.claim),
+    Link: lambda link: [link.from_claim, link.to_claim],
+    Verdict: lambda verdict: _claim_and_dispute(verdict.claim),
+}
+
+
+def _visible(model: type[T], record_id: int, *, include_deleted: bool) -> T:
+    record = records.get_or_404(model, record_id, include_deleted=include_deleted)
+    parents = PARENTS.get(model, lambda record: [])
+    if not include_deleted and any(p is None or p.is_deleted for p in parents(record)):
         raise NotFound(f"{model.__name__} {record_id} does not exist.")
+    return record
+
+
+def fetch(model: type[T], record_id: int, *, include_deleted: bool = False) -> T:
+    """The record as this viewer may see it (404 otherwise); its version tags the ETag.
+    Editors asking for deleted records see them, and the records of deleted parents."""
+    record = _visible(model, record_id, include_deleted=auth.include_deleted(include_deleted))
     conditional.etag_version(record.lock_version)
     return record
 
 
 def for_update(model: type[T], record_id: int) -> tuple[T, int | None]:
-    """The record a write is about and the version its If-Match vouches for (412)."""
-    record = records.get_or_404(model, record_id)
+    """The record a write is about (what cannot be seen cannot be changed) and the
+    version its If-Match vouches for (412 otherwise)."""
+    record = _visible(model, record_id, include_deleted=False)
     return record, conditional.expected_version(record)
 
 

@@ -67,14 +67,10 @@ def visible_states() -> tuple[VerdictState, ...]:
     return tuple(VerdictState) if auth.is_staff() else PUBLIC_VERDICT_STATES
 
 
-def _parents(verdict: Verdict) -> list:
-    return [verdict.claim, verdict.claim.dispute]
-
 
 def fetch(record_id: int, *, include_deleted: bool = False) -> Verdict:
     """The verdict if this viewer may see it: drafts are staff-only, as if absent."""
-    verdict = rec.fetch(Verdict, record_id, include_deleted=include_deleted,
-                        parents=_parents)
+    verdict = rec.fetch(Verdict, record_id, include_deleted=include_deleted)
     if verdict.state not in visible_states():
         raise NotFound(f"Verdict {record_id} does not exist.")
     return verdict

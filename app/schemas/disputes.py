@@ -115,17 +115,17 @@ class DocumentRefSchema(Schema):
 class ChainLinkSchema(Schema):
     position = fields.Integer()
     relation = fields.String()
-    source = fields.Nested(SourceRefSchema)
+    source = fields.Nested(SourceRefSchema, allow_none=True)
 
 
 class AppearanceRefSchema(Schema):
-    document = fields.Nested(DocumentRefSchema)
+    document = fields.Nested(DocumentRefSchema, allow_none=True)
     note = fields.String()
 
 
 class DetailQuoteSchema(Schema):
     id = fields.Integer()
-    speaker = fields.Nested(SourceRefSchema)
+    speaker = fields.Nested(SourceRefSchema, allow_none=True)
     document_id = fields.Integer(allow_none=True)
     exact = fields.String()
     prefix = fields.String()
@@ -157,7 +157,8 @@ class DetailClaimSchema(Schema):
     independent_sources = fields.Integer()
     stated_at = fields.DateTime(allow_none=True)
     stated_precision = Enum(DatePrecision)
-    claimant = fields.Nested(ClaimantSchema)
+    claimant = fields.Nested(ClaimantSchema, allow_none=True, metadata={
+        "description": "Null only if its source was deleted (refused while in use)."})
     attribution_chain = fields.List(fields.Nested(ChainLinkSchema), attribute="attributions",
                                     metadata={"description": "Outermost carrier first."})
     first_appearance = fields.Nested(DocumentRefSchema, allow_none=True)

@@ -62,13 +62,14 @@ class _Current:
         return RATING_LABELS[self.verdict.rating_value]
 
     @property
-    def dispute_id(self) -> int:
-        return self.verdict.claim.dispute_id
+    def dispute_id(self) -> int | None:
+        claim = self.verdict.claim  # None when the claim is deleted (editors' views)
+        return claim.dispute_id if claim is not None else None
 
 
 class VerdictSchema(RecordSchema):
     claim_id = Id(required=True)
-    dispute_id = fields.Integer(dump_only=True)
+    dispute_id = fields.Integer(dump_only=True, allow_none=True)
     state = Enum(VerdictState, dump_only=True)
     rating_value = Rating(required=True)
     rating_label = fields.String(dump_only=True)

@@ -9,6 +9,7 @@ from app.models import Role, User, utcnow
 from app.models.base import SoftDeleteMixin
 from app.services.audit import INCLUDE_DELETED
 from app.services.errors import InvalidTransition, NotFound
+from app.services.references import check_deletable
 from app.services.uow import check_version, require_role, transaction
 
 T = TypeVar("T")
@@ -58,6 +59,7 @@ def soft_delete(
     require_role(actor, role)
     if obj.deleted_at is not None:
         raise InvalidTransition(f"{type(obj).__name__} {obj.id} is already deleted.")
+    check_deletable(obj)  # nothing live may be left pointing at a hidden record
     with transaction(actor, reason):
         check_version(obj, expected_version)
         obj.deleted_at = utcnow()

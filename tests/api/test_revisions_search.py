@@ -25,8 +25,12 @@ def test_readers_see_public_revisions_only(client, world, journalist, admin, edi
     client.post("/api/v1/verdicts", json={"claim_id": world.claim_ids[0], "rating_value": 1,
                                           "rationale": "A draft's secret rationale."},
                 headers=journalist.headers)
-    url = f"/api/v1/sources/{world.other_source_id}"
-    client.delete(url, headers=with_if_match(journalist.headers, etag(client, url)))
+    spare = client.post("/api/v1/sources", json={"slug": "spare", "name": "Spare",
+                                                 "kind": "person"}, headers=journalist.headers)
+    spare_id = spare.get_json()["id"]
+    deleted = client.delete(spare.headers["Location"],
+                            headers=with_if_match(journalist.headers, spare.headers["ETag"]))
+    assert deleted.status_code == 204
 
     def types(headers=None, query=""):
         response = client.get(f"/api/v1/revisions?per_page=100{query}", headers=headers or {})
@@ -36,10 +40,10 @@ def test_readers_see_public_revisions_only(client, world, journalist, admin, edi
     public = types()
     assert ("events", world.event_id) in public and ("claims", world.claim_ids[0]) in public
     assert not {t for t, _ in public} & {"verdicts", "verdict_versions", "users", "api_tokens"}
-    assert ("sources", world.other_source_id) not in public  # deleted now
+    assert ("sources", spare_id) not in public  # deleted now
     staff = types(journalist.headers)
     assert {"verdicts", "verdict_versions"} <= {t for t, _ in staff}
-    assert ("sources", world.other_source_id) in staff
+    assert ("sources", spare_id) in staff
     assert not {t for t, _ in staff} & {"users", "api_tokens"}
     assert "users" in {t for t, _ in types(admin.headers, "&entity_type=users")}
     verdict_revision = client.get("/api/v1/revisions?entity_type=verdicts",

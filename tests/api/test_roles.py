@@ -120,8 +120,8 @@ def first_claim(w, j, e):
 OPS = [
     Op("post", "/api/v1/events", J, 201, new_event, if_match=False),
     Op("patch", "/api/v1/events/{record_id}", J, 200, existing("event_id", {"title": "T"})),
-    Op("delete", "/api/v1/events/{record_id}", J, 204, existing("event_id")),
-    Op("post", "/api/v1/events/{record_id}/restore", E, 200, deleted(Event, ids("event_id")),
+    Op("delete", "/api/v1/events/{record_id}", J, 204, existing("spare_event_id")),
+    Op("post", "/api/v1/events/{record_id}/restore", E, 200, deleted(Event, ids("spare_event_id")),
        if_match=False),
     Op("post", "/api/v1/disputes", J, 201, new_dispute, if_match=False),
     Op("patch", "/api/v1/disputes/{record_id}", J, 200, existing("dispute_id", {"summary": "S"})),
@@ -138,15 +138,15 @@ OPS = [
        if_match=False),
     Op("post", "/api/v1/sources", J, 201, new_source, if_match=False),
     Op("patch", "/api/v1/sources/{record_id}", J, 200, existing("source_id", {"title": "T"})),
-    Op("delete", "/api/v1/sources/{record_id}", J, 204, existing("source_id")),
-    Op("post", "/api/v1/sources/{record_id}/restore", E, 200, deleted(Source, ids("source_id")),
-       if_match=False),
+    Op("delete", "/api/v1/sources/{record_id}", J, 204, existing("spare_source_id")),
+    Op("post", "/api/v1/sources/{record_id}/restore", E, 200,
+       deleted(Source, ids("spare_source_id")), if_match=False),
     Op("post", "/api/v1/documents", J, 201, new_document, if_match=False),
     Op("patch", "/api/v1/documents/{record_id}", J, 200,
        existing("document_id", {"text": "New words."})),
-    Op("delete", "/api/v1/documents/{record_id}", J, 204, existing("document_id")),
+    Op("delete", "/api/v1/documents/{record_id}", J, 204, existing("spare_document_id")),
     Op("post", "/api/v1/documents/{record_id}/restore", E, 200,
-       deleted(Document, ids("document_id")), if_match=False),
+       deleted(Document, ids("spare_document_id")), if_match=False),
     Op("post", "/api/v1/quotes", J, 201, new_quote, if_match=False),
     Op("patch", "/api/v1/quotes/{record_id}", J, 200, existing("quote_id", {"prefix": "the"})),
     Op("delete", "/api/v1/quotes/{record_id}", J, 204, existing("quote_id")),
@@ -246,4 +246,9 @@ def fresh(actor) -> World:
     claims = dispute.claims
     world = World(event.id, source.id, other.id, document.id, dispute.id, [c.id for c in claims])
     world.quote_id = claims[0].quotes[0].id
+    # Records nothing uses, which may be deleted (one in use may not: 409)
+    world.spare_event_id = disputes.create_event(actor, slug=f"spare-{n}", title="S").id
+    world.spare_source_id = disputes.create_source(actor, slug=f"spare-{n}", name="S",
+                                                   kind=SourceKind.PERSON).id
+    world.spare_document_id = documents.create_document(actor, title=f"Spare {n}").id
     return world
