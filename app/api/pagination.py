@@ -21,6 +21,7 @@ from flask import request
 
 from app.extensions import db
 from app.services.errors import ValidationError
+from app.services.records import MAX_ID
 
 PAGE_HEADERS = {
     "Link": {"description": "RFC 8288 links to the first, prev, next and last pages.",
@@ -90,7 +91,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         stamp, _, record_id = raw.partition("|")
         when = datetime.fromisoformat(stamp)
         number = int(record_id)
-        if when.tzinfo is None or not 0 < number < 2**63:
+        if when.tzinfo is None or not 0 < number <= MAX_ID:
             raise ValueError
         return when.astimezone(UTC), number
     except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):

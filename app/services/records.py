@@ -14,8 +14,9 @@ from app.services.uow import check_version, require_role, transaction
 
 T = TypeVar("T")
 
-# Postgres and SQLite integers are 64-bit at most; larger ids can't exist.
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL, where a larger number in a query is a
+# database error ("out of range"), not a miss. Larger ids cannot exist on either backend.
+MAX_ID = 2**31 - 1
 
 
 def get_or_404(model: type[T], record_id: int, *, include_deleted: bool = False) -> T:

@@ -39,6 +39,9 @@ def test_413_over_max_content_length(app, client, journalist):
     "/api/v1/events/99999999999999999999999999",
     "/api/v1/verdicts/9223372036854775808/history",
     "/api/v1/revisions/9223372036854775808",
+    "/api/v1/events/2147483648",  # just past PostgreSQL's INTEGER
+    "/api/v1/disputes/2147483648",
+    "/api/v1/verdicts/2147483648/claimreview",
     "/api/v1/disputes/0",
     "/api/v1/claims/-1",
     "/api/v1/nothing-here",
@@ -92,6 +95,14 @@ def test_strings_the_databases_cannot_store_are_422(client, journalist):
                                                  "published_at": "9999-12-31T23:59:59-23:59"},
                       headers=journalist.headers)
     assert "published_at" in envelope(far, 422)["fields"]
+
+
+def test_ids_past_the_integer_columns_are_422_in_bodies_and_queries(client, journalist):
+    body = client.post("/api/v1/verdicts", json={"claim_id": 2**31, "rating_value": 1,
+                                                 "rationale": "x"}, headers=journalist.headers)
+    assert "claim_id" in envelope(body, 422)["fields"]
+    query = client.get("/api/v1/claims?dispute_id=2147483648")
+    assert "dispute_id" in envelope(query, 422)["fields"]
 
 
 def test_unknown_query_parameters_are_422(client):
