@@ -58,6 +58,41 @@ def verify_quotes_command() -> None:
     click.echo(f"{total} quotes: " + ", ".join(parts) + f"; {changed} changed since last check.")
 
 
+@click.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def export_command(output: str | None) -> None:
+    """Export everything (NDJSON, one record a line) — the format `flask import` reads."""
+    from app.services.interchange import export_lines
+
+    count = 0
+    with click.open_file(output or "-", "w", encoding="utf-8") as out:
+        for line in export_lines():
+            out.write(line + "\n")
+            count += 1
+    if output:
+        click.echo(f"Exported {count - 1} records to {output}.", err=True)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path: str) -> None:
+    """Import an export file: all of it, or — naming the first errors — nothing."""
+    import os
+
+    from app.services.interchange import import_lines
+
+    with open(path, encoding="utf-8") as fh, click.progressbar(
+        length=os.path.getsize(path), label="Importing", file=None
+    ) as bar:
+        try:
+            report = import_lines(fh, progress=bar.update)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"Imported {report.total} records: "
+               + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
+
+
 users_cli = click.Group("users", help="Manage users and their roles.")
 
 
@@ -132,5 +167,7 @@ def tokens_list() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(verify_quotes_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)

@@ -1,0 +1,210 @@
+"""Export → import → export is identical; a bad or interrupted import writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from app.models import Claim, Quote, Revision
+from app.services.interchange import ImportError_, export_lines, import_lines
+from config import TestingConfig
+from seeds.loader import counts
+from tests.dbutil import throwaway_database, wipe
+
+
+@pytest.fixture(scope="module")
+def other_app(tmp_path_factory):
+    """A second, empty, migrated database: where an export is imported."""
+    with throwaway_database(tmp_path_factory.mktemp("other"), "other") as url:
+        class Other(TestingConfig):
+            SQLALCHEMY_DATABASE_URI = url
+
+        app = create_app(Other)
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def other(other_app):
+    yield other_app
+    with other_app.app_context():
+        db.session.remove()
+        wipe(db.engine, db.metadata)
+
+
+def test_export_import_export_is_identical(seeded, other, editor):
+    # Given a seeded database with history (edits, a soft delete, a correction)
+    from app.services import records
+
+    claim = db.session.scalars(sa.select(Claim).order_by(Claim.id)).first()
+    records.update(claim, {"statement": "Edited ‘statement’ — with “quotes”."}, editor.user)
+    records.soft_delete(claim, editor.user, reason="test")
+    claim_id = claim.id  # read here: inside the other app, `claim` would load from there
+    first = list(export_lines())
+    source_counts = counts()
+
+    # When it is imported into an empty database and exported again
+    with other.app_context():
+        report = import_lines(first)
+        assert report.counts["claims"] == source_counts["claims"] + 1  # with the deleted one
+        second = list(export_lines())
+        # the imported database keeps working: new rows get fresh ids
+        assert counts() == source_counts
+        deleted = db.session.execute(
+            sa.select(Claim).execution_options(include_deleted=True).where(Claim.id == claim_id)
+        ).scalar_one()
+        assert deleted.is_deleted
+
+    # Then the two exports are the same, line for line
+    assert second == first
+    assert not any("password_hash" in line or "token_hash" in line for line in first)
+
+
+def test_new_rows_after_import_get_fresh_ids(seeded, other, journalist):
+    lines = list(export_lines())
+    with other.app_context():
+        import_lines(lines)
+        from app.services import disputes
+        from app.services.users import create_user
+
+        actor = create_user("new@example.org", "New", "journalist")
+        event = disputes.create_event(actor, slug="after-import", title="After the import")
+        assert event.id > max(json.loads(line)["id"] for line in lines
+                              if json.loads(line)["_type"] == "events")
+
+
+def test_bad_lines_are_named_and_nothing_is_written(seeded, other):
+    lines = list(export_lines())
+    claim_line = next(i for i, line in enumerate(lines) if '"_type": "claims"' in line)
+    broken = json.loads(lines[claim_line])
+    broken["sourcing_level"] = "rumour"
+    broken["surprise"] = 1
+    lines[claim_line] = json.dumps(broken)
+    lines.insert(3, "{not json")
+
+    with other.app_context():
+        with pytest.raises(ImportError_) as err:
+            import_lines(lines)
+        fields = {(n, f) for n, f, _ in err.value.errors}
+        assert (4, "line") in fields
+        assert (claim_line + 2, "sourcing_level") in fields
+        assert (claim_line + 2, "surprise") in fields
+        assert counts()["claims"] == 0 and db.session.scalar(
+            sa.select(sa.func.count()).select_from(Revision)) == 0
+
+
+def test_dangling_references_and_duplicates_are_refused(seeded, other):
+    lines = [line for line in export_lines() if '"_type": "sources"' not in line]
+    with other.app_context():
+        with pytest.raises(ImportError_) as err:
+            import_lines(lines)
+        assert any(f == "claimant_id" and "sources" in m for _, f, m in err.value.errors)
+        assert counts()["claims"] == 0
+
+    # importing into a database that already holds the rows is refused too
+    with pytest.raises(ImportError_) as err:
+        import_lines(list(export_lines()))
+    assert "already exists" in err.value.errors[0][2]
+
+
+def test_header_is_required(other):
+    with pytest.raises(ImportError_):
+        import_lines(['{"_type": "events", "id": 1}'])
+    with pytest.raises(ImportError_):
+        import_lines([])
+
+
+def test_cli_export_and_import(seeded, cli, other, tmp_path):
+    path = tmp_path / "export.ndjson"
+    result = cli.invoke(args=["export", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    runner = other.test_cli_runner()
+    # (the CLI runs in the current app context: make it the other app's)
+    with other.app_context():
+        result = runner.invoke(args=["import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert f"{seeded['claims']} claims" in result.output
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quote)) == 15
+        again = runner.invoke(args=["import", str(path)])
+        assert again.exit_code != 0 and "nothing was written" in again.output
+
+
+def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
+    """True once the import process is inside its insert transaction."""
+    import time
+
+    sqlite = url.startswith("sqlite")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool,
+                              connect_args={"timeout": 0} if sqlite else {})
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if sqlite:
+                # SQLite has one writer: if we cannot take the write lock, the import has it
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+                    try:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                        conn.exec_driver_sql("ROLLBACK")
+                    except sa.exc.OperationalError:
+                        return True
+            else:
+                with engine.connect() as conn:
+                    busy = conn.execute(sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = :db"
+                        " AND query ILIKE 'INSERT INTO events%'"),
+                        {"db": sa.make_url(url).database}).scalar()
+                if busy:
+                    return True
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+    return False
+
+
+def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # Given a large file: the seeded export plus 300,000 more events
+    lines = list(export_lines())
+    template = {"_type": "events", "date_precision": "day", "occurred_on": None,
+                "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
+                "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
+                "deleted_at": None}
+    path = tmp_path / "big.ndjson"
+    with open(path, "w") as fh:
+        fh.writelines(line + "\n" for line in lines)
+        for n in range(300_000):
+            fh.write(json.dumps(dict(template, id=1000 + n, slug=f"bulk-{n}", title=f"E{n}"))
+                     + "\n")
+    db.session.remove()  # end this session's transaction before emptying the tables
+    wipe(db.engine, db.metadata)
+    before = counts()
+
+    # When `flask import` is killed while it writes
+    env = dict(os.environ, DATABASE_URL=database_url, FLASK_APP="wsgi",
+               COUNTERCLAIM_ENV="development")
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "import", str(path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert _wait_until_writing(database_url, proc), proc.stderr.read()[-2000:]
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    # Then the database is as it was
+    db.session.remove()
+    assert counts() == before
+    assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
