@@ -165,3 +165,23 @@ def test_the_docs_page_is_served_from_local_files_only(client):
     init = client.get("/api/docs/init.js").get_data(as_text=True)
     assert "validatorUrl: null" in init and "http" not in init
     assert client.get("/api/docs/assets/../../config.py").status_code == 404
+
+
+def test_api_writes_need_no_csrf_token_when_csrf_protection_is_on(database_url, journalist):
+    """The web pages turn CSRF protection on for the whole app; bearer-token API
+    blueprints are exempt (a cookie-less token cannot be ridden by another site)."""
+    from app import create_app
+    from app.extensions import csrf
+    from config import TestingConfig
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        WTF_CSRF_ENABLED = True
+
+    app = create_app(Config)
+    if "csrf" not in app.extensions:
+        csrf.init_app(app)
+    with app.test_client() as client:
+        response = client.post("/api/v1/events", json={"slug": "csrf", "title": "C"},
+                               headers=journalist.headers)
+        assert response.status_code == 201, response.get_json()
