@@ -88,3 +88,14 @@ def test_duplicate_slug_is_a_conflict(client, journalist):
     response = client.post(URL, json={"slug": "e", "title": "F"}, headers=journalist.headers)
     assert response.status_code == 409
     assert "slug" in response.get_json()["error"]["fields"]
+
+
+def test_updated_since_and_slug_filters(client, journalist):
+    created = client.post(URL, json={"slug": "e", "title": "E"}, headers=journalist.headers)
+    stamp = created.get_json()["updated_at"]
+    assert [e["slug"] for e in client.get(URL, query_string={"updated_since": stamp})
+            .get_json()] == ["e"]
+    assert client.get(URL + "?updated_since=2999-01-01T00:00:00Z").get_json() == []
+    assert client.get(URL + "?slug=other").get_json() == []
+    bad = client.get(URL + "?updated_since=yesterday")
+    assert bad.status_code == 422 and "updated_since" in bad.get_json()["error"]["fields"]
