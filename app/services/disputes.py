@@ -90,6 +90,13 @@ def update_source(
 
 
 def _build_claim(dispute: Dispute, data: dict[str, Any], position: int) -> Claim:
+    # The new claim hangs off the dispute before it is added to the session; the id
+    # look-ups below must not autoflush it half-built (SQLAlchemy warns, and skips it).
+    with db.session.no_autoflush:
+        return _build_claim_unflushed(dispute, data, position)
+
+
+def _build_claim_unflushed(dispute: Dispute, data: dict[str, Any], position: int) -> Claim:
     data = dict(data)
     attributions = data.pop("attributions", [])
     appearances = data.pop("appearances", [])

@@ -84,6 +84,9 @@ def draft_verdict(
             f"Claim {claim.id} already has verdict {current}; correct that one instead.",
             {"claim_id": [f"already has verdict {current}"]},
         )
+    # Check the evidence before the new verdict hangs off the claim: its id look-ups
+    # would otherwise autoflush the half-built verdict (SQLAlchemy warns and skips it).
+    items = _evidence(evidence)
     with transaction(actor):
         # Evidence first: its lookups autoflush, which must not meet a half-built verdict
         # (SQLAlchemy 2 does not cascade it into the session through the claim backref).

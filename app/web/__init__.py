@@ -7,3 +7,15 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Bind Flask-Login, CSRF, the rate limiter and security headers; register pages."""
+    from app.extensions import csrf, limiter
+    from app.web import auth, security, templating
+    from app.web.blueprint import bp
+    from app.web.views import register_views
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_login(app)
+    security.init_app(app)
+    templating.init_app(app)
+    register_views()
+    app.register_blueprint(bp)

@@ -1,0 +1,332 @@
+"""Read models for the pages: lists and record pages, each in a constant number of
+queries however many rows it shows (the page tests count them).
+
+The whole-dispute read lives in `reads.py` (shared with the API); this module adds
+what only the pages show: home, lists, the claim, source, event and document pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    Claim,
+    ClaimAppearance,
+    ClaimAttribution,
+    Dispute,
+    DisputeState,
+    Document,
+    Event,
+    Link,
+    Quote,
+    Source,
+    Verdict,
+    VerdictEvidence,
+    VerdictState,
+    VerdictVersion,
+)
+from app.models.base import SoftDeleteMixin
+from app.services.audit import INCLUDE_DELETED
+from app.services.reads import (
+    PUBLIC_VERDICT_STATES,
+    DisputeDetail,
+    current_verdict,
+    dispute_detail,
+)
+from app.services.records import get_or_404
+
+
+def _claim_card():
+    """Everything an account card shows: claimant (and affiliation), chain, appearances."""
+    return (
+        joinedload(Claim.claimant).joinedload(Source.parent),
+        selectinload(Claim.attributions).joinedload(ClaimAttribution.source),
+        joinedload(Claim.first_appearance).joinedload(Document.publisher),
+        selectinload(Claim.appearances)
+        .joinedload(ClaimAppearance.document)
+        .joinedload(Document.publisher),
+    )
+
+
+def load_publishers(documents) -> None:
+    """Load the publishers of documents already in the session, in one query.
+
+    (Warming the identity map is not enough: lazy loads carry the soft-delete criteria,
+    which makes SQLAlchemy query even for objects it already has.)"""
+    ids = {d.id for d in documents if d is not None}
+    if ids:
+        list(db.session.scalars(
+            sa.select(Document).where(Document.id.in_(ids))
+            .options(joinedload(Document.publisher))
+        ).unique())
+
+
+def claim_counts(dispute_ids: list[int]) -> dict[int, int]:
+    if not dispute_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Claim.dispute_id, sa.func.count())
+        .where(Claim.dispute_id.in_(dispute_ids), Claim.deleted_at.is_(None))
+        .group_by(Claim.dispute_id)
+    )
+    return dict(rows.all())
+
+
+# -- the dispute page ---------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    document: Document
+    first: list[Claim] = field(default_factory=list)  # accounts that first appeared here
+    also: list[Claim] = field(default_factory=list)  # accounts repeated here
+
+
+def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDetail:
+    """`reads.dispute_detail` plus what the page shows around it (publishers of the
+    documents, and accounts in other disputes that links point to)."""
+    detail = dispute_detail(dispute_id, include_drafts=include_drafts)
+    claims = detail.claims
+    load_publishers([d for c in claims
+                     for d in (c.first_appearance, *(a.document for a in c.appearances))])
+    own = {c.id for c in claims}
+    foreign = {i for link in detail.links for i in (link.from_claim_id, link.to_claim_id)} - own
+    if foreign:
+        list(db.session.scalars(
+            sa.select(Claim).where(Claim.id.in_(foreign)).options(*_claim_card())
+        ))
+    return detail
+
+
+def timeline(detail: DisputeDetail) -> list[TimelineEntry]:
+    """Where and when each account appeared, oldest first; undated documents last."""
+    entries: dict[int, TimelineEntry] = {}
+    for claim in detail.claims:
+        if claim.first_appearance is not None:
+            doc = claim.first_appearance
+            entries.setdefault(doc.id, TimelineEntry(doc)).first.append(claim)
+        for appearance in claim.appearances:
+            doc = appearance.document
+            entry = entries.setdefault(doc.id, TimelineEntry(doc))
+            if claim not in entry.first:
+                entry.also.append(claim)
+    return sorted(
+        entries.values(),
+        key=lambda e: (e.document.published_at is None,
+                       e.document.published_at.timestamp() if e.document.published_at else 0,
+                       e.document.id),
+    )
+
+
+# -- home and lists -------------------------------------------------------------------
+
+
+def recent_disputes(limit: int = 8) -> list[Dispute]:
+    return list(db.session.scalars(
+        sa.select(Dispute).options(joinedload(Dispute.event))
+        .order_by(Dispute.updated_at.desc(), Dispute.id.desc()).limit(limit)
+    ))
+
+
+def disputes_query(state: DisputeState | None = None) -> sa.Select:
+    stmt = sa.select(Dispute).options(joinedload(Dispute.event))
+    if state is not None:
+        stmt = stmt.where(Dispute.state == state)
+    return stmt.order_by(Dispute.updated_at.desc(), Dispute.id.desc())
+
+
+def _verdict_card():
+    """A verdict with its claim as a card shows it, and what its ClaimReview needs."""
+    return (
+        joinedload(Verdict.claim).options(
+            *_claim_card(), joinedload(Claim.dispute)
+        ),
+        selectinload(Verdict.versions),
+    )
+
+
+def latest_verdicts(limit: int = 6) -> list[Verdict]:
+    return list(db.session.scalars(
+        sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED)
+        .options(*_verdict_card())
+        .order_by(Verdict.updated_at.desc(), Verdict.id.desc()).limit(limit)
+    ).unique())
+
+
+def verdicts_query(rating: int | None = None, state: VerdictState | None = None) -> sa.Select:
+    states = [state] if state is not None else list(PUBLIC_VERDICT_STATES)
+    stmt = sa.select(Verdict).where(Verdict.state.in_(states)).options(*_verdict_card())
+    if rating is not None:
+        stmt = stmt.where(Verdict.rating_value == rating)
+    return stmt.order_by(Verdict.updated_at.desc(), Verdict.id.desc())
+
+
+def events_query() -> sa.Select:
+    return sa.select(Event).order_by(
+        Event.occurred_on.desc().nulls_last(), Event.id.desc()
+    )
+
+
+def sources_query(kind: str | None = None) -> sa.Select:
+    stmt = sa.select(Source).options(joinedload(Source.parent))
+    if kind:
+        stmt = stmt.where(Source.kind == kind)
+    return stmt.order_by(sa.func.lower(Source.name), Source.id)
+
+
+def documents_query() -> sa.Select:
+    return sa.select(Document).options(joinedload(Document.publisher)).order_by(
+        Document.published_at.desc().nulls_last(), Document.id.desc()
+    )
+
+
+# -- record pages ---------------------------------------------------------------------
+
+
+def event_page(event_id: int) -> tuple[Event, list[Dispute], dict[int, int]]:
+    event = get_or_404(Event, event_id)
+    disputes = list(db.session.scalars(
+        sa.select(Dispute).where(Dispute.event_id == event.id).order_by(Dispute.id)
+    ))
+    return event, disputes, claim_counts([d.id for d in disputes])
+
+
+@dataclass
+class ClaimPage:
+    claim: Claim
+    verdicts: list[Verdict]  # those the viewer may see, oldest first
+    current: Verdict | None
+    links_out: list[Link]
+    links_in: list[Link]
+
+
+def claim_page(claim_id: int, *, include_drafts: bool = False) -> ClaimPage:
+    get_or_404(Claim, claim_id)  # a clean 404 for ids out of range or deleted
+    claim = db.session.scalars(
+        sa.select(Claim).where(Claim.id == claim_id)
+        .options(
+            *_claim_card(),
+            joinedload(Claim.dispute).joinedload(Dispute.event),
+            selectinload(Claim.quotes).options(joinedload(Quote.speaker),
+                                               joinedload(Quote.document)),
+            selectinload(Claim.verdicts).options(
+                joinedload(Verdict.author),
+                selectinload(Verdict.versions).options(
+                    joinedload(VerdictVersion.author),
+                    selectinload(VerdictVersion.evidence).options(
+                        joinedload(VerdictEvidence.claim).joinedload(Claim.claimant),
+                        joinedload(VerdictEvidence.document),
+                    ),
+                ),
+            ),
+        )
+    ).unique().one()
+    links = list(db.session.scalars(
+        sa.select(Link)
+        .where(sa.or_(Link.from_claim_id == claim.id, Link.to_claim_id == claim.id))
+        .options(
+            joinedload(Link.from_claim).options(*_claim_card()),
+            joinedload(Link.to_claim).options(*_claim_card()),
+            joinedload(Link.scope_quote),
+        )
+        .order_by(Link.id)
+    ).unique())
+    visible = [v for v in claim.verdicts if include_drafts or v.state in PUBLIC_VERDICT_STATES]
+    return ClaimPage(
+        claim=claim,
+        verdicts=visible,
+        current=current_verdict(claim, include_drafts=include_drafts),
+        links_out=[link for link in links if link.from_claim_id == claim.id],
+        links_in=[link for link in links if link.to_claim_id == claim.id],
+    )
+
+
+@dataclass
+class SourcePage:
+    source: Source
+    children: list[Source]
+    claims: list[Claim]  # made by this source, newest first
+    carried: list[Claim]  # carried by it (attribution chains)
+    verdicts: dict[int, Verdict | None]  # claim id -> the verdict the viewer sees
+
+
+def source_page(source_id: int, *, include_drafts: bool = False) -> SourcePage:
+    source = get_or_404(Source, source_id)
+    list(db.session.scalars(  # the affiliation chain, in one query
+        sa.select(Source).where(Source.id == source.id)
+        .options(joinedload(Source.parent).joinedload(Source.parent)
+                 .joinedload(Source.parent))
+    ).unique())
+    children = list(db.session.scalars(
+        sa.select(Source).where(Source.parent_id == source.id).order_by(Source.name)
+    ))
+    card = (*_claim_card(), joinedload(Claim.dispute),
+            selectinload(Claim.verdicts).selectinload(Verdict.versions))
+    claims = list(db.session.scalars(
+        sa.select(Claim).where(Claim.claimant_id == source.id).options(*card)
+        .order_by(Claim.stated_at.desc().nulls_last(), Claim.id.desc())
+    ).unique())
+    carried = list(db.session.scalars(
+        sa.select(Claim)
+        .where(Claim.id.in_(sa.select(ClaimAttribution.claim_id)
+                            .where(ClaimAttribution.source_id == source.id)))
+        .options(*card)
+        .order_by(Claim.stated_at.desc().nulls_last(), Claim.id.desc())
+    ).unique())
+    verdicts = {c.id: current_verdict(c, include_drafts=include_drafts)
+                for c in [*claims, *carried]}
+    return SourcePage(source, children, claims, carried, verdicts)
+
+
+@dataclass
+class DocumentPage:
+    document: Document
+    quotes: list[Quote]
+    first: list[Claim]
+    also: list[Claim]
+
+
+def document_page(document_id: int) -> DocumentPage:
+    document = get_or_404(Document, document_id)
+    quotes = list(db.session.scalars(
+        sa.select(Quote).where(Quote.document_id == document.id)
+        .options(joinedload(Quote.speaker),
+                 joinedload(Quote.claim).options(*_claim_card(), joinedload(Claim.dispute)))
+        .order_by(Quote.id)
+    ).unique())
+    card = (*_claim_card(), joinedload(Claim.dispute))
+    first = list(db.session.scalars(
+        sa.select(Claim).where(Claim.first_appearance_id == document.id).options(*card)
+        .order_by(Claim.id)
+    ).unique())
+    also = list(db.session.scalars(
+        sa.select(Claim)
+        .where(Claim.id.in_(sa.select(ClaimAppearance.claim_id)
+                            .where(ClaimAppearance.document_id == document.id)))
+        .options(*card).order_by(Claim.id)
+    ).unique())
+    return DocumentPage(document, quotes, first, also)
+
+
+# -- deleted records, for editors -----------------------------------------------------
+
+TRASH_MODELS: dict[str, type[SoftDeleteMixin]] = {
+    "events": Event, "disputes": Dispute, "sources": Source, "documents": Document,
+    "claims": Claim, "quotes": Quote, "links": Link, "verdicts": Verdict,
+}
+
+
+def deleted_records(limit: int = 50) -> dict[str, list]:
+    """The most recently deleted records of each kind."""
+    out: dict[str, list] = {}
+    for name, model in TRASH_MODELS.items():
+        out[name] = list(db.session.scalars(
+            sa.select(model).where(model.deleted_at.is_not(None))
+            .execution_options(**{INCLUDE_DELETED: True})
+            .order_by(model.deleted_at.desc()).limit(limit)
+        ))
+    return out

@@ -1,0 +1,451 @@
+"""The journalists' and editors' forms (Flask-WTF, so every one carries a CSRF token).
+
+The rules mirror the columns and the services: lengths of the columns, required
+fields, closed vocabularies as selects. The services then apply their own rules (a
+source cannot belong to itself, a scoped quote must belong to the target claim, ...)
+and their ValidationError fields are put back on these fields by `formtools`.
+Field names are the services' argument names, so that mapping is direct.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Form
+from wtforms.fields import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.models import (
+    RATING_SCALE,
+    ClaimKind,
+    DatePrecision,
+    DisputeState,
+    LinkType,
+    SourceKind,
+    SourcingLevel,
+    Stance,
+)
+from app.web.templating import label
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+              message="lower-case letters, digits and single hyphens only, e.g. biden-call")
+REQUIRED = "required"
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def slugify(text: str, limit: int = 120) -> str:
+    """A readable slug from a title: "Did Biden say 'sacked'?" -> "did-biden-say-sacked"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def to_id(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class IdSelectField(SelectField):
+    """A select of records by id; the blank option means "none"."""
+
+    def __init__(self, label=None, validators=None, blank: str = "— none —", **kwargs):
+        super().__init__(label, validators, coerce=to_id,
+                         invalid_choice_message="no such record; choose one from the list",
+                         **kwargs)
+        self.blank = blank
+
+    def set_choices(self, options: list[tuple[int, str]], group: str | None = None) -> None:
+        self.choices = [SelectChoice(value="", label=self.blank)] + [
+            SelectChoice(value=str(value), label=text, optgroup=group)
+            for value, text in options
+        ]
+
+
+class IdMultiSelectField(SelectMultipleField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+
+    def set_choices(self, options: list[tuple[int, str]]) -> None:
+        self.choices = [SelectChoice(value=str(v), label=text) for v, text in options]
+
+
+def enum_choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(value=m.value, label=label(m)) for m in enum_cls]
+    return ([SelectChoice(value="", label=blank)] if blank else []) + choices
+
+
+def rating_choices() -> list[SelectChoice]:
+    return [SelectChoice(value=str(v), label=f"{v} · {name} — {text}")
+            for v, name, text in RATING_SCALE]
+
+
+def UTCDateTime(label: str, **kwargs: Any) -> DateTimeLocalField:  # noqa: N802
+    return DateTimeLocalField(label, validators=[Optional()], tz=UTC,
+                              format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                              invalid_value_message="not a date and time (YYYY-MM-DD HH:MM)",
+                              **kwargs)
+
+
+class VersionedForm(FlaskForm):
+    """Edits carry the version the user loaded; a stale one is refused, not overwritten."""
+
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.lock_version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+# -- signing in -----------------------------------------------------------------------
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)],
+                       filters=[strip], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(REQUIRED), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class ActionForm(VersionedForm):
+    """A button that changes state (sign out, publish): the CSRF token and the version."""
+
+
+# -- events, sources, documents -------------------------------------------------------
+
+
+class EventForm(VersionedForm):
+    title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=300)],
+                        filters=[strip])
+    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+                       description="Used in links. Left blank, it is made from the title.")
+    occurred_on = DateField("Date", validators=[Optional()],
+                            invalid_value_message="not a date (YYYY-MM-DD)")
+    date_precision = SelectField("How precise is the date?",
+                                 choices=enum_choices(DatePrecision),
+                                 default=DatePrecision.DAY.value)
+    summary = TextAreaField("Summary", filters=[strip], render_kw={"rows": 4})
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "title": self.title.data,
+            "slug": self.slug.data or slugify(self.title.data),
+            "occurred_on": self.occurred_on.data,
+            "date_precision": DatePrecision(self.date_precision.data),
+            "summary": self.summary.data or "",
+        }
+
+
+class SourceForm(VersionedForm):
+    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=300)],
+                       filters=[strip],
+                       description="As the reporting names it; for an anonymous source, "
+                                   "e.g. “An unnamed Ukrainian source”.")
+    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+                       description="Left blank, it is made from the name.")
+    kind = SelectField("Kind", choices=enum_choices(SourceKind),
+                       default=SourceKind.PERSON.value)
+    title = StringField("Role or position", validators=[Length(max=200)], filters=[strip],
+                        description="At the time, e.g. “NSC spokeswoman”.")
+    description = TextAreaField("Description", filters=[strip], render_kw={"rows": 3},
+                                description="For anonymous sources: the description exactly "
+                                            "as reported.")
+    url = StringField("Web address", filters=[strip],
+                      validators=[Optional(), Length(max=2000),
+                                  URL(message="not a web address (https://...)")])
+    parent_id = IdSelectField("Belongs to", blank="— nobody —",
+                              description="Emily Horne belongs to the National Security "
+                                          "Council, which belongs to the White House.")
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "slug": self.slug.data or slugify(self.name.data),
+            "kind": SourceKind(self.kind.data),
+            "title": self.title.data or "",
+            "description": self.description.data or "",
+            "url": self.url.data or None,
+            "parent_id": self.parent_id.data,
+        }
+
+
+class DocumentForm(VersionedForm):
+    title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=500)],
+                        filters=[strip])
+    url = StringField("Web address", filters=[strip],
+                      validators=[Optional(), Length(max=2000),
+                                  URL(message="not a web address (https://...)")])
+    publisher_id = IdSelectField("Publisher")
+    published_at = UTCDateTime("Published (UTC)")
+    text = TextAreaField("Stored passages", filters=[strip], render_kw={"rows": 8},
+                         description="The passages we rely on, pasted exactly — short "
+                                     "excerpts, not whole articles. Quotes are checked "
+                                     "against this text.")
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "title": self.title.data,
+            "url": self.url.data or None,
+            "publisher_id": self.publisher_id.data,
+            "published_at": self.published_at.data,
+            "text": self.text.data or "",
+        }
+
+
+# -- disputes and claims --------------------------------------------------------------
+
+
+class AttributionForm(Form):
+    source_id = IdSelectField("Carried by", blank="—")
+    relation = StringField("How", validators=[Length(max=60)], filters=[strip],
+                           default="citing", render_kw={"placeholder": "citing"})
+
+
+class ClaimFields(Form):
+    """One account. Used alone (add/edit a claim) and repeated in the new-dispute form."""
+
+    claimant_id = IdSelectField("Who asserts it (claimant)", blank="— choose —",
+                                validators=[DataRequired(REQUIRED)])
+    attributions = FieldList(FormField(AttributionForm), "Attribution chain",
+                             min_entries=2, max_entries=5)
+    statement = TextAreaField("What is asserted", validators=[DataRequired(REQUIRED)],
+                              filters=[strip], render_kw={"rows": 3})
+    kind = SelectField("Kind", choices=enum_choices(ClaimKind),
+                       default=ClaimKind.FACTUAL_ASSERTION.value)
+    sourcing_level = SelectField("Sourcing", choices=enum_choices(SourcingLevel),
+                                 default=SourcingLevel.ON_RECORD.value)
+    independent_sources = IntegerField(
+        "Independent sources", default=1,
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000,
+                                                         message="a number from 0 to 1000")],
+        render_kw={"inputmode": "numeric", "min": 0},
+    )
+    stated_at = UTCDateTime("When it was made (UTC)")
+    stated_precision = SelectField("How precise is that time?",
+                                   choices=enum_choices(DatePrecision),
+                                   default=DatePrecision.DAY.value)
+    first_appearance_id = IdSelectField("First appeared in")
+
+    def is_blank(self) -> bool:
+        """An untouched extra account in the new-dispute form is ignored."""
+        return not (self.statement.data or self.claimant_id.data)
+
+    def claim_data(self) -> dict[str, Any]:
+        return {
+            "claimant_id": self.claimant_id.data,
+            "statement": self.statement.data,
+            "kind": ClaimKind(self.kind.data),
+            "sourcing_level": SourcingLevel(self.sourcing_level.data),
+            "independent_sources": self.independent_sources.data,
+            "stated_at": self.stated_at.data,
+            "stated_precision": DatePrecision(self.stated_precision.data),
+            "first_appearance_id": self.first_appearance_id.data,
+            "attributions": [
+                {"source_id": entry.source_id.data,
+                 "relation": entry.relation.data or "citing"}
+                for entry in self.attributions if entry.source_id.data is not None
+            ],
+        }
+
+
+class AccountFields(ClaimFields):
+    """An account in the new-dispute form: one left untouched is skipped, not refused."""
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.is_blank():
+            return True
+        return super().validate(extra_validators)
+
+
+class DisputeForm(VersionedForm):
+    event_id = IdSelectField("Event", blank="— choose —", validators=[DataRequired(REQUIRED)])
+    question = StringField("Question at issue",
+                           validators=[DataRequired(REQUIRED), Length(max=500)],
+                           filters=[strip],
+                           description="One question, e.g. Did Biden warn that Kyiv could "
+                                       "be “sacked”?")
+    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+                       description="Left blank, it is made from the question.")
+    summary = TextAreaField("Summary", filters=[strip], render_kw={"rows": 4})
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id.data,
+            "question": self.question.data,
+            "slug": self.slug.data or slugify(self.question.data),
+            "summary": self.summary.data or "",
+        }
+
+
+class NewDisputeForm(DisputeForm):
+    state = SelectField("State", choices=enum_choices(DisputeState),
+                        default=DisputeState.OPEN.value)
+    claims = FieldList(FormField(AccountFields), "Competing accounts",
+                       min_entries=2, max_entries=12)
+    add_account = SubmitField("Add another account")
+
+    def validate_claims(self, field) -> None:
+        if not any(not entry.form.is_blank() for entry in field):
+            raise ValidationError("give at least one account")
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = super().data_for_service()
+        data["state"] = DisputeState(self.state.data)
+        data["claims"] = [entry.form.claim_data() for entry in self.claims
+                          if not entry.form.is_blank()]
+        return data
+
+
+class ClaimForm(VersionedForm, ClaimFields):
+    appearances = IdMultiSelectField("Also appeared in", render_kw={"size": 6},
+                                     description="Other documents that carried it "
+                                                 "(Ctrl/⌘-click to pick several).")
+
+    def claim_data(self) -> dict[str, Any]:
+        data = super().claim_data()
+        data["appearances"] = [{"document_id": d} for d in self.appearances.data or []]
+        return data
+
+
+class QuoteForm(VersionedForm):
+    speaker_id = IdSelectField("Speaker", blank="— choose —", validators=[DataRequired(REQUIRED)])
+    document_id = IdSelectField("In document", blank="— none (unchecked) —",
+                                description="The document whose stored passages should "
+                                            "contain these words.")
+    exact = TextAreaField("Exact words", validators=[DataRequired(REQUIRED)],
+                          render_kw={"rows": 2},
+                          description="As attributed, character for character.")
+    prefix = StringField("Words just before", filters=[strip],
+                         description="Optional: picks the right place when the words occur "
+                                     "more than once.")
+    suffix = StringField("Words just after", filters=[strip])
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {
+            "speaker_id": self.speaker_id.data,
+            "document_id": self.document_id.data,
+            "exact": (self.exact.data or "").strip(),
+            "prefix": self.prefix.data or "",
+            "suffix": self.suffix.data or "",
+        }
+
+
+class LinkForm(VersionedForm):
+    from_claim_id = IdSelectField("This account", blank="— choose —",
+                                  validators=[DataRequired(REQUIRED)])
+    type = SelectField("…does this…", choices=enum_choices(LinkType),
+                       default=LinkType.DENIES.value)
+    to_claim_id = IdSelectField("…to that account", blank="— choose —",
+                                validators=[DataRequired(REQUIRED)])
+    scope_quote_id = IdSelectField("Only these words of it", blank="— the whole account —",
+                                   description="Scope: “no one said ‘sacked’” denies the "
+                                               "word, not necessarily the warning.")
+    note = TextAreaField("Note", filters=[strip], render_kw={"rows": 2})
+
+
+class LinkEditForm(VersionedForm):
+    type = SelectField("Relation", choices=enum_choices(LinkType))
+    note = TextAreaField("Note", filters=[strip], render_kw={"rows": 2})
+
+
+class EvidenceForm(Form):
+    target = SelectField("Evidence", choices=[], default="")
+    stance = SelectField("Stance", default=Stance.REFUTES.value, choices=[
+        SelectChoice(value=Stance.REFUTES.value, label="Refutes the claim"),
+        SelectChoice(value=Stance.SUPPORTS.value, label="Supports the claim"),
+    ])
+    note = StringField("Note", filters=[strip])
+
+    # A service error about evidence.N.claim_id / document_id belongs on `target`.
+    error_fallback = "target"
+
+    def evidence_data(self) -> dict[str, Any] | None:
+        if not self.target.data:
+            return None
+        kind, _, ident = self.target.data.partition(":")
+        return {
+            "claim_id": int(ident) if kind == "claim" else None,
+            "document_id": int(ident) if kind == "document" else None,
+            "stance": Stance(self.stance.data),
+            "note": self.note.data or "",
+        }
+
+
+class VerdictForm(VersionedForm):
+    rating_value = RadioField("Rating", choices=rating_choices(), coerce=int,
+                              validators=[InputRequired("choose a rating")])
+    rationale = TextAreaField("Rationale", validators=[DataRequired(REQUIRED)],
+                              filters=[strip], render_kw={"rows": 5},
+                              description="Why this rating, in plain words readers can check.")
+    evidence = FieldList(FormField(EvidenceForm), "Evidence", min_entries=3, max_entries=20)
+
+    def set_evidence_choices(self, choices: list[SelectChoice]) -> None:
+        for entry in self.evidence:
+            entry.form.target.choices = choices
+
+    def evidence_data(self) -> list[dict[str, Any]]:
+        items = [entry.form.evidence_data() for entry in self.evidence]
+        return [item for item in items if item is not None]
+
+
+class CorrectionForm(VerdictForm):
+    reason = TextAreaField("Reason for the correction", validators=[DataRequired(REQUIRED)],
+                           filters=[strip], render_kw={"rows": 3},
+                           description="Shown publicly in the verdict's history.")
+
+
+class WithdrawForm(VersionedForm):
+    reason = TextAreaField("Reason for withdrawing", validators=[DataRequired(REQUIRED)],
+                           filters=[strip], render_kw={"rows": 3},
+                           description="Shown publicly in the verdict's history.")
+
+
+class DisputeStateForm(VersionedForm):
+    state = SelectField("New state", choices=enum_choices(DisputeState))
+    reason = TextAreaField("Reason", filters=[strip], render_kw={"rows": 2},
+                           description="Recorded in the change log.")
+
+
+class DeleteForm(VersionedForm):
+    reason = TextAreaField("Reason", filters=[strip], render_kw={"rows": 2},
+                           description="Recorded in the change log. An editor can restore it.")
+
+
+class RestoreForm(FlaskForm):
+    reason = StringField("Reason", filters=[strip])

@@ -1,0 +1,93 @@
+"""Claims (accounts) and their quotes: the claim page with its verdict history, and the
+forms to add and edit them."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from app.models import Claim, Dispute, Quote, Role
+from app.services import disputes as dispute_service
+from app.services import listings, records
+from app.services.errors import NotFound
+from app.web.auth import actor, is_staff, role_required
+from app.web.blueprint import bp
+from app.web.forms import ClaimForm, QuoteForm
+from app.web.formtools import attempt, fill_choices, render_form
+from app.web.pages import deleted_or_404
+
+
+@bp.get("/claims/<int:claim_id>")
+def claim(claim_id: int):
+    try:
+        page = listings.claim_page(claim_id, include_drafts=is_staff())
+    except NotFound as exc:
+        return deleted_or_404(Claim, claim_id, exc)
+    return render_template("claims/show.html", page=page, claim=page.claim)
+
+
+@bp.route("/disputes/<int:dispute_id>/claims/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_claim(dispute_id: int):
+    dispute = records.get_or_404(Dispute, dispute_id)
+    form = ClaimForm()
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.claim_data()
+        claim = attempt(form, lambda: dispute_service.add_claim(actor(), dispute.id, **data))
+        if claim is not None:
+            flash("Account added.", "success")
+            return redirect(url_for("web.dispute", dispute_id=dispute.id,
+                                    _anchor=f"claim-{claim.id}"))
+    return render_form("claims/form.html", form=form, dispute=dispute, claim=None)
+
+
+@bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_claim(claim_id: int):
+    claim = records.get_or_404(Claim, claim_id)
+    form = ClaimForm(obj=claim)
+    if request.method == "GET":
+        form.appearances.data = [a.document_id for a in claim.appearances]
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.claim_data()
+        saved = attempt(form, lambda: dispute_service.update_claim(
+            claim, data, actor(), expected_version=form.expected_version), record=claim)
+        if saved is not None:
+            flash("Account saved.", "success")
+            return redirect(url_for("web.claim", claim_id=claim.id))
+    return render_form("claims/form.html", form=form, dispute=claim.dispute, claim=claim)
+
+
+@bp.route("/claims/<int:claim_id>/quotes/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_quote(claim_id: int):
+    claim = records.get_or_404(Claim, claim_id)
+    form = QuoteForm(speaker_id=claim.claimant_id, document_id=claim.first_appearance_id)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        quote = attempt(form, lambda: dispute_service.add_quote(actor(), claim.id, **data))
+        if quote is not None:
+            flash(f"Quote added — {quote.integrity.value.replace('_', ' ')} in the stored "
+                  "text." if quote.document_id else "Quote added (no document to check it "
+                  "against).", "success")
+            return redirect(url_for("web.claim", claim_id=claim.id, _anchor=f"quote-{quote.id}"))
+    return render_form("claims/quote.html", form=form, claim=claim, quote=None)
+
+
+@bp.route("/quotes/<int:quote_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_quote(quote_id: int):
+    quote = records.get_or_404(Quote, quote_id)
+    form = QuoteForm(obj=quote)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        saved = attempt(form, lambda: dispute_service.update_quote(
+            quote, data, actor(), expected_version=form.expected_version), record=quote)
+        if saved is not None:
+            flash("Quote saved.", "success")
+            return redirect(url_for("web.claim", claim_id=quote.claim_id,
+                                    _anchor=f"quote-{quote.id}"))
+    return render_form("claims/quote.html", form=form, claim=quote.claim, quote=quote)

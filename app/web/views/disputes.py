@@ -1,0 +1,170 @@
+"""Disputes: the list, the side-by-side page, logging one with its first accounts,
+editing it, its state (editors), and the links between its accounts."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
+
+from app.models import Dispute, DisputeState, Link, LinkScope, LinkType, Role
+from app.services import disputes as dispute_service
+from app.services import listings, records
+from app.services.errors import NotFound
+from app.services.reads import DisputeDetail
+from app.web.auth import actor, is_staff, role_required
+from app.web.blueprint import bp
+from app.web.forms import (
+    DisputeForm,
+    DisputeStateForm,
+    LinkEditForm,
+    LinkForm,
+    NewDisputeForm,
+)
+from app.web.formtools import attempt, fill_choices, render_form
+from app.web.pages import choice_arg, deleted_or_404, paginate
+from app.web.templating import account_name
+
+STATES = [s.value for s in DisputeState]
+
+
+def letters(detail: DisputeDetail) -> dict[int, str]:
+    """Each account's letter on the page (A, B, C...), for cross-references."""
+    return {claim.id: _letter(i) for i, claim in enumerate(detail.claims)}
+
+
+def _letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else f"A{i - 25}"
+
+
+@bp.get("/disputes")
+def disputes():
+    state = choice_arg("state", STATES)
+    pagination = paginate(listings.disputes_query(DisputeState(state) if state else None))
+    return render_template(
+        "disputes/list.html", pagination=pagination, state=state, states=STATES,
+        counts=listings.claim_counts([d.id for d in pagination.items]),
+    )
+
+
+@bp.get("/disputes/<int:dispute_id>")
+def dispute(dispute_id: int):
+    try:
+        detail = listings.dispute_page(dispute_id, include_drafts=is_staff())
+    except NotFound as exc:
+        return deleted_or_404(Dispute, dispute_id, exc)
+    return render_template(
+        "disputes/show.html", detail=detail, dispute=detail.dispute,
+        letters=letters(detail), timeline=listings.timeline(detail),
+    )
+
+
+@bp.route("/disputes/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_dispute():
+    form = NewDisputeForm(event_id=request.args.get("event", type=int))
+    if request.method == "POST" and form.add_account.data:
+        # "Add another account": show the form again with one more, saving nothing.
+        form.claims.append_entry()
+        fill_choices(form)
+        return render_form("disputes/new.html", form=form)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        dispute = attempt(form, lambda: dispute_service.log_dispute(actor(), **data))
+        if dispute is not None:
+            flash("Dispute logged. Now link the accounts: who denies or supports whom?",
+                  "success")
+            return redirect(url_for("web.dispute", dispute_id=dispute.id))
+    return render_form("disputes/new.html", form=form)
+
+
+@bp.route("/disputes/<int:dispute_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_dispute(dispute_id: int):
+    dispute = records.get_or_404(Dispute, dispute_id)
+    form = DisputeForm(obj=dispute)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        saved = attempt(form, lambda: records.update(
+            dispute, data, actor(), expected_version=form.expected_version), record=dispute)
+        if saved is not None:
+            flash("Dispute saved.", "success")
+            return redirect(url_for("web.dispute", dispute_id=dispute.id))
+    return render_form("disputes/edit.html", form=form, dispute=dispute)
+
+
+@bp.route("/disputes/<int:dispute_id>/state", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def dispute_state(dispute_id: int):
+    dispute = records.get_or_404(Dispute, dispute_id)
+    form = DisputeStateForm(obj=dispute)
+    if request.method == "GET":
+        form.state.data = dispute.state.value
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: dispute_service.change_dispute_state(
+            dispute, form.state.data, actor(), reason=form.reason.data or "",
+            expected_version=form.expected_version), record=dispute)
+        if saved is not None:
+            flash(f"The dispute is now {dispute.state.value}.", "success")
+            return redirect(url_for("web.dispute", dispute_id=dispute.id))
+    return render_form("disputes/state.html", form=form, dispute=dispute)
+
+
+# -- links between accounts -----------------------------------------------------------
+
+
+def _link_choices(form: LinkForm, detail: DisputeDetail) -> None:
+    names = letters(detail)
+    claims = [(c.id, f"{names[c.id]} · {account_name(c)} — {_short(c.statement)}")
+              for c in detail.claims]
+    form.from_claim_id.set_choices(claims)
+    form.to_claim_id.set_choices(claims)
+    form.scope_quote_id.choices = [SelectChoice(value="", label=form.scope_quote_id.blank)] + [
+        SelectChoice(value=str(q.id), label=f"“{_short(q.exact, 50)}” (in {names[c.id]})",
+                     optgroup=f"{names[c.id]} · {account_name(c)}")
+        for c in detail.claims for q in c.quotes
+    ]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@bp.route("/disputes/<int:dispute_id>/links/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_link(dispute_id: int):
+    detail = listings.dispute_page(dispute_id, include_drafts=True)
+    form = LinkForm(from_claim_id=request.args.get("from", type=int),
+                    to_claim_id=request.args.get("to", type=int))
+    _link_choices(form, detail)
+    if form.validate_on_submit():
+        quote_id = form.scope_quote_id.data
+        link = attempt(form, lambda: dispute_service.link_claims(
+            actor(), form.from_claim_id.data, form.to_claim_id.data, form.type.data,
+            scope=LinkScope.QUOTE if quote_id else LinkScope.CLAIM, scope_quote_id=quote_id,
+            note=form.note.data or ""))
+        if link is not None:
+            flash("Link recorded.", "success")
+            return redirect(url_for("web.dispute", dispute_id=dispute_id, _anchor="links"))
+    return render_form("disputes/link.html", form=form, dispute=detail.dispute,
+                       letters=letters(detail))
+
+
+@bp.route("/links/<int:link_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_link(link_id: int):
+    link = records.get_or_404(Link, link_id)
+    form = LinkEditForm(obj=link)
+    if request.method == "GET":
+        form.type.data = link.type.value
+    if form.validate_on_submit():
+        changes = {"type": LinkType(form.type.data), "note": form.note.data or ""}
+        saved = attempt(form, lambda: records.update(
+            link, changes, actor(), expected_version=form.expected_version), record=link)
+        if saved is not None:
+            flash("Link saved.", "success")
+            return redirect(url_for("web.dispute", dispute_id=link.to_claim.dispute_id,
+                                    _anchor="links"))
+    return render_form("disputes/link_edit.html", form=form, link=link)

@@ -1,0 +1,60 @@
+"""Documents: where claims appeared, with the stored passages quotes are checked against."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from app.models import Document, Role
+from app.services import documents as document_service
+from app.services import listings, records
+from app.services.errors import NotFound
+from app.web.auth import actor, role_required
+from app.web.blueprint import bp
+from app.web.forms import DocumentForm
+from app.web.formtools import attempt, fill_choices, render_form
+from app.web.pages import deleted_or_404, paginate
+
+
+@bp.get("/documents")
+def documents():
+    return render_template("documents/list.html",
+                           pagination=paginate(listings.documents_query()))
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int):
+    try:
+        page = listings.document_page(document_id)
+    except NotFound as exc:
+        return deleted_or_404(Document, document_id, exc)
+    return render_template("documents/show.html", page=page, document=page.document)
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_document():
+    form = DocumentForm()
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        document = attempt(form, lambda: document_service.create_document(actor(), **data))
+        if document is not None:
+            flash("Document added.", "success")
+            return redirect(url_for("web.document", document_id=document.id))
+    return render_form("documents/form.html", form=form, document=None)
+
+
+@bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_document(document_id: int):
+    document = records.get_or_404(Document, document_id)
+    form = DocumentForm(obj=document)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        saved = attempt(form, lambda: document_service.update_document(
+            document, data, actor(), expected_version=form.expected_version), record=document)
+        if saved is not None:
+            flash("Document saved; its quotes were checked again.", "success")
+            return redirect(url_for("web.document", document_id=document.id))
+    return render_form("documents/form.html", form=form, document=document)

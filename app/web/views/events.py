@@ -1,0 +1,57 @@
+"""Events: what happened, and the disputes about it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from app.models import Event, Role
+from app.services import disputes as dispute_service
+from app.services import listings, records
+from app.services.errors import NotFound
+from app.web.auth import actor, role_required
+from app.web.blueprint import bp
+from app.web.forms import EventForm
+from app.web.formtools import attempt, render_form
+from app.web.pages import deleted_or_404, paginate
+
+
+@bp.get("/events")
+def events():
+    return render_template("events/list.html", pagination=paginate(listings.events_query()))
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    try:
+        event, disputes, counts = listings.event_page(event_id)
+    except NotFound as exc:
+        return deleted_or_404(Event, event_id, exc)
+    return render_template("events/show.html", event=event, disputes=disputes, counts=counts)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_event():
+    form = EventForm()
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        event = attempt(form, lambda: dispute_service.create_event(actor(), **data))
+        if event is not None:
+            flash("Event logged.", "success")
+            return redirect(url_for("web.event", event_id=event.id))
+    return render_form("events/form.html", form=form, event=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_event(event_id: int):
+    event = records.get_or_404(Event, event_id)
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        saved = attempt(form, lambda: records.update(
+            event, data, actor(), expected_version=form.expected_version), record=event)
+        if saved is not None:
+            flash("Event saved.", "success")
+            return redirect(url_for("web.event", event_id=event.id))
+    return render_form("events/form.html", form=form, event=event)

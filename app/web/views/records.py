@@ -1,0 +1,91 @@
+"""Soft delete and restore, for any kind of record, and the editors' list of deleted
+records. Nothing is ever hard-deleted; every delete and restore is in the change log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from app.models import Role, VerdictState
+from app.services import listings, records
+from app.services.errors import InvalidTransition
+from app.web.auth import actor, role_required
+from app.web.blueprint import bp
+from app.web.forms import DeleteForm, RestoreForm
+from app.web.formtools import attempt, render_form
+
+KINDS = listings.TRASH_MODELS
+SINGULAR = {"events": "event", "disputes": "dispute", "sources": "source",
+            "documents": "document", "claims": "account", "quotes": "quote", "links": "link",
+            "verdicts": "draft verdict"}
+
+
+def _model(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    return KINDS[kind]
+
+
+def _after_delete(kind: str, record) -> str:
+    """Where to go once a record is gone: the page that held it."""
+    if kind == "claims":
+        return url_for("web.dispute", dispute_id=record.dispute_id)
+    if kind == "quotes":
+        return url_for("web.claim", claim_id=record.claim_id)
+    if kind == "links":
+        return url_for("web.claim", claim_id=record.from_claim_id)
+    if kind == "verdicts":
+        return url_for("web.claim", claim_id=record.claim_id)
+    if kind == "disputes":
+        return url_for("web.event", event_id=record.event_id)
+    return url_for(f"web.{kind}")
+
+
+@bp.route("/<kind>/<int:record_id>/delete", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def delete_record(kind: str, record_id: int):
+    model = _model(kind)
+    record = records.get_or_404(model, record_id)
+    if kind == "verdicts" and record.state is not VerdictState.DRAFT:
+        raise InvalidTransition("A public verdict is never deleted: withdraw it, with a "
+                                "reason, so readers can see why.")
+    form = DeleteForm(obj=record)
+    if not form.is_submitted():
+        form.reason.data = ""
+    if form.validate_on_submit():
+        done = attempt(form, lambda: records.soft_delete(
+            record, actor(), reason=form.reason.data or "", role=Role.EDITOR,
+            expected_version=form.expected_version) or True, record=record)
+        if done:
+            flash(f"Deleted the {SINGULAR[kind]}. An editor can restore it from "
+                  "“Deleted records”.", "success")
+            return redirect(_after_delete(kind, record))
+    return render_form("records/delete.html", form=form, record=record, kind=kind,
+                       singular=SINGULAR[kind])
+
+
+@bp.post("/<kind>/<int:record_id>/restore")
+@role_required(Role.EDITOR)
+def restore_record(kind: str, record_id: int):
+    model = _model(kind)
+    form = RestoreForm()
+    form.validate_on_submit()
+    record = records.restore(model, record_id, actor(), reason=form.reason.data or "")
+    flash(f"Restored the {SINGULAR[kind]}.", "success")
+    return redirect(_record_url(kind, record))
+
+
+def _record_url(kind: str, record) -> str:
+    if kind in ("quotes", "verdicts"):
+        return url_for("web.claim", claim_id=record.claim_id)
+    if kind == "links":
+        return url_for("web.claim", claim_id=record.from_claim_id)
+    endpoint = {"claims": "claim", "events": "event", "disputes": "dispute",
+                "sources": "source", "documents": "document"}[kind]
+    return url_for(f"web.{endpoint}", **{f"{endpoint}_id": record.id})
+
+
+@bp.get("/deleted")
+@role_required(Role.EDITOR)
+def deleted():
+    return render_template("records/deleted.html", groups=listings.deleted_records(),
+                           singular=SINGULAR, restore_form=RestoreForm())

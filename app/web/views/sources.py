@@ -1,0 +1,65 @@
+"""Sources: who makes or carries claims, and their record of verdicts."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from app.models import Role, Source, SourceKind
+from app.services import disputes as dispute_service
+from app.services import listings, records
+from app.services.errors import NotFound
+from app.services.track_record import track_record
+from app.web.auth import actor, is_staff, role_required
+from app.web.blueprint import bp
+from app.web.forms import SourceForm
+from app.web.formtools import attempt, fill_choices, render_form
+from app.web.pages import choice_arg, deleted_or_404, paginate
+
+KINDS = [k.value for k in SourceKind]
+
+
+@bp.get("/sources")
+def sources():
+    kind = choice_arg("kind", KINDS)
+    return render_template("sources/list.html", kind=kind, kinds=KINDS,
+                           pagination=paginate(listings.sources_query(kind), per_page=50))
+
+
+@bp.get("/sources/<int:source_id>")
+def source(source_id: int):
+    try:
+        page = listings.source_page(source_id, include_drafts=is_staff())
+    except NotFound as exc:
+        return deleted_or_404(Source, source_id, exc)
+    return render_template("sources/show.html", page=page, source=page.source,
+                           record=track_record(page.source))
+
+
+@bp.route("/sources/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_source():
+    form = SourceForm()
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        source = attempt(form, lambda: dispute_service.create_source(actor(), **data))
+        if source is not None:
+            flash("Source added.", "success")
+            return redirect(url_for("web.source", source_id=source.id))
+    return render_form("sources/form.html", form=form, source=None)
+
+
+@bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_source(source_id: int):
+    source = records.get_or_404(Source, source_id)
+    form = SourceForm(obj=source)
+    fill_choices(form)
+    if form.validate_on_submit():
+        data = form.data_for_service()
+        saved = attempt(form, lambda: dispute_service.update_source(
+            source, data, actor(), expected_version=form.expected_version), record=source)
+        if saved is not None:
+            flash("Source saved.", "success")
+            return redirect(url_for("web.source", source_id=source.id))
+    return render_form("sources/form.html", form=form, source=source)

@@ -1,0 +1,170 @@
+"""Verdicts: journalists draft; editors publish, correct (with a reason) and withdraw.
+A published version is never edited: corrections append a version to the public history."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
+
+from app.extensions import db
+from app.models import RATING_LABELS, Claim, Document, Role, Verdict, VerdictState
+from app.services import listings, records
+from app.services import verdicts as verdict_service
+from app.services.errors import NotFound
+from app.web.auth import actor, is_staff, role_required
+from app.web.blueprint import bp
+from app.web.forms import ActionForm, CorrectionForm, VerdictForm, WithdrawForm
+from app.web.formtools import attempt, render_form
+from app.web.pages import choice_arg, paginate
+from app.web.templating import account_name
+
+RATINGS = [str(v) for v in RATING_LABELS]
+
+
+@bp.get("/verdicts")
+def verdicts():
+    rating = choice_arg("rating", RATINGS)
+    state = choice_arg("state", [VerdictState.PUBLISHED.value, VerdictState.WITHDRAWN.value])
+    pagination = paginate(listings.verdicts_query(
+        int(rating) if rating else None, VerdictState(state) if state else None))
+    return render_template("verdicts/list.html", pagination=pagination, rating=rating,
+                           state=state)
+
+
+@bp.get("/verdicts/<int:verdict_id>")
+def verdict(verdict_id: int):
+    """A verdict lives on its claim's page, with its whole history."""
+    verdict = records.get_or_404(Verdict, verdict_id)
+    if verdict.state is VerdictState.DRAFT and not is_staff():
+        raise NotFound(f"Verdict {verdict_id} does not exist.")
+    return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                            _anchor=f"verdict-{verdict.id}"))
+
+
+def _evidence_choices(claim: Claim) -> list[SelectChoice]:
+    """Accounts in the same dispute, then documents, as "claim:ID" / "document:ID"."""
+    detail = listings.dispute_page(claim.dispute_id, include_drafts=True)
+    choices = [SelectChoice(value="", label="— none —")]
+    for i, other in enumerate(detail.claims):
+        text = " ".join(other.statement.split())
+        choices.append(SelectChoice(
+            value=f"claim:{other.id}", optgroup="Accounts in this dispute",
+            label=f"{chr(65 + i) if i < 26 else i + 1} · {account_name(other)} — "
+                  f"{text[:60]}{'…' if len(text) > 60 else ''}"))
+    for doc in db.session.scalars(sa.select(Document).order_by(
+            Document.published_at.desc().nulls_last(), Document.id.desc())):
+        choices.append(SelectChoice(value=f"document:{doc.id}", optgroup="Documents",
+                                    label=doc.title[:90]))
+    return choices
+
+
+def _prefill_evidence(form: VerdictForm, verdict: Verdict) -> None:
+    items = verdict_service.latest_version(verdict).evidence
+    while len(form.evidence) < len(items) + 1:
+        form.evidence.append_entry()
+    for entry, item in zip(form.evidence, items, strict=False):
+        entry.form.target.data = (f"claim:{item.claim_id}" if item.claim_id
+                                  else f"document:{item.document_id}")
+        entry.form.stance.data = item.stance.value
+        entry.form.note.data = item.note
+
+
+@bp.route("/claims/<int:claim_id>/verdicts/new", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def new_verdict(claim_id: int):
+    claim = records.get_or_404(Claim, claim_id)
+    form = VerdictForm()
+    form.set_evidence_choices(_evidence_choices(claim))
+    if form.validate_on_submit():
+        verdict = attempt(form, lambda: verdict_service.draft_verdict(
+            actor(), claim.id, form.rating_value.data, form.rationale.data,
+            form.evidence_data()))
+        if verdict is not None:
+            flash("Draft verdict saved. Only staff can see it until an editor publishes it.",
+                  "success")
+            return redirect(url_for("web.claim", claim_id=claim.id,
+                                    _anchor=f"verdict-{verdict.id}"))
+    return render_form("verdicts/form.html", form=form, claim=claim, verdict=None,
+                       mode="draft")
+
+
+@bp.route("/verdicts/<int:verdict_id>/edit", methods=["GET", "POST"])
+@role_required(Role.JOURNALIST)
+def edit_verdict(verdict_id: int):
+    verdict = records.get_or_404(Verdict, verdict_id)
+    if verdict.state is not VerdictState.DRAFT:
+        flash("A published verdict is never edited in place: publish a correction instead.",
+              "info")
+        return redirect(url_for("web.correct_verdict", verdict_id=verdict.id))
+    form = VerdictForm(obj=verdict)
+    form.set_evidence_choices(_evidence_choices(verdict.claim))
+    if not form.is_submitted():
+        _prefill_evidence(form, verdict)
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: verdict_service.update_draft(
+            verdict, actor(), expected_version=form.expected_version,
+            rating_value=form.rating_value.data, rationale=form.rationale.data,
+            evidence=form.evidence_data()), record=verdict)
+        if saved is not None:
+            flash("Draft saved.", "success")
+            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                                    _anchor=f"verdict-{verdict.id}"))
+    return render_form("verdicts/form.html", form=form, claim=verdict.claim, verdict=verdict,
+                       mode="edit")
+
+
+@bp.route("/verdicts/<int:verdict_id>/publish", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def publish_verdict(verdict_id: int):
+    verdict = records.get_or_404(Verdict, verdict_id)
+    form = ActionForm(obj=verdict)
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: verdict_service.publish(
+            verdict, actor(), expected_version=form.expected_version), record=verdict)
+        if saved is not None:
+            flash("Verdict published. Readers and API consumers can see it now.", "success")
+            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                                    _anchor=f"verdict-{verdict.id}"))
+    return render_form("verdicts/publish.html", form=form, verdict=verdict,
+                       claim=verdict.claim)
+
+
+@bp.route("/verdicts/<int:verdict_id>/correct", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def correct_verdict(verdict_id: int):
+    verdict = records.get_or_404(Verdict, verdict_id)
+    form = CorrectionForm(obj=verdict)
+    form.set_evidence_choices(_evidence_choices(verdict.claim))
+    if not form.is_submitted():
+        _prefill_evidence(form, verdict)
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: verdict_service.correct(
+            verdict, actor(), reason=form.reason.data, rating_value=form.rating_value.data,
+            rationale=form.rationale.data, evidence=form.evidence_data(),
+            expected_version=form.expected_version), record=verdict)
+        if saved is not None:
+            flash(f"Correction published as version {verdict.current_version}.", "success")
+            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                                    _anchor=f"verdict-{verdict.id}"))
+    return render_form("verdicts/form.html", form=form, claim=verdict.claim, verdict=verdict,
+                       mode="correct")
+
+
+@bp.route("/verdicts/<int:verdict_id>/withdraw", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def withdraw_verdict(verdict_id: int):
+    verdict = records.get_or_404(Verdict, verdict_id)
+    form = WithdrawForm(obj=verdict)
+    if not form.is_submitted():
+        form.reason.data = ""
+    if form.validate_on_submit():
+        saved = attempt(form, lambda: verdict_service.withdraw(
+            verdict, actor(), reason=form.reason.data,
+            expected_version=form.expected_version), record=verdict)
+        if saved is not None:
+            flash("Verdict withdrawn; the withdrawal and its reason are public.", "success")
+            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                                    _anchor=f"verdict-{verdict.id}"))
+    return render_form("verdicts/withdraw.html", form=form, verdict=verdict,
+                       claim=verdict.claim)
