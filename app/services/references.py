@@ -1,6 +1,6 @@
 """What still points at a record: a soft delete must not leave live records pointing at
-something readers can no longer see, nor pull a published verdict out of the feed
-without a word to the consumers (withdraw it first)."""
+something readers can no longer see (a claim whose claimant vanished, a quote whose
+document did)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from app.models import (
     Link,
     Quote,
     Source,
-    Verdict,
-    VerdictState,
 )
 from app.services.errors import Conflict
 
@@ -49,12 +47,6 @@ def _users(record) -> list[tuple[str, sa.Select]]:
             ]
         case Quote():
             return [("links (scope)", sa.select(Link.id).where(Link.scope_quote_id == record.id))]
-        case Claim():
-            return [("published verdicts", sa.select(Verdict.id).where(
-                Verdict.claim_id == record.id, Verdict.state == VerdictState.PUBLISHED))]
-        case Dispute():
-            return [("published verdicts", sa.select(Verdict.id).join(Verdict.claim).where(
-                Claim.dispute_id == record.id, Verdict.state == VerdictState.PUBLISHED))]
     return []
 
 
@@ -68,7 +60,5 @@ def check_deletable(record) -> None:
             problems.append(f"{what}: {shown}")
     if problems:
         name = type(record).__name__
-        hint = (" Withdraw a published verdict (with a reason) before deleting what it judges."
-                if "published verdicts" in problems[0] else " Change or delete those first.")
-        raise Conflict(f"{name} {record.id} is still in use by " + "; ".join(problems) + "."
-                       + hint, {"in_use": problems})
+        raise Conflict(f"{name} {record.id} is still in use by " + "; ".join(problems)
+                       + ". Change or delete those first.", {"in_use": problems})
