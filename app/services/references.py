@@ -17,6 +17,8 @@ from app.models import (
     Link,
     Quote,
     Source,
+    Verdict,
+    VerdictState,
 )
 from app.services.errors import Conflict
 
@@ -47,6 +49,16 @@ def _users(record) -> list[tuple[str, sa.Select]]:
             ]
         case Quote():
             return [("links (scope)", sa.select(Link.id).where(Link.scope_quote_id == record.id))]
+        # A published verdict's history stays public: withdraw it (publicly, with a
+        # reason, so feed consumers see it) before its claim can disappear.
+        case Claim():
+            return [("published verdicts (withdraw them first)", sa.select(Verdict.id).where(
+                Verdict.claim_id == record.id, Verdict.state == VerdictState.PUBLISHED))]
+        case Dispute():
+            return [("published verdicts (withdraw them first)", sa.select(Verdict.id)
+                     .join(Claim, Claim.id == Verdict.claim_id).where(
+                         Claim.dispute_id == record.id,
+                         Verdict.state == VerdictState.PUBLISHED))]
     return []
 
 
