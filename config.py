@@ -39,6 +39,10 @@ class Config:
     API_TITLE = "Counterclaim API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"  # the document is served at /api/v1/openapi.json
+    OPENAPI_JSON_PATH = "openapi.json"
+    # Cache-Control max-age (seconds) of anonymous reads; authenticated reads are private.
+    API_PUBLIC_MAX_AGE = int(os.environ.get("API_PUBLIC_MAX_AGE", 60))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -44,6 +44,44 @@ def _http_code(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
 
 
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Nested marshmallow messages -> {"claims.0.statement": ["..."]}, one list per field."""
+    fields: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            fields.update(flatten_messages(value, name))
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        fields[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            for key, value in flatten_messages(item, prefix).items():
+                fields.setdefault(key, []).extend(value)
+    else:
+        fields[prefix or "_schema"] = [str(messages)]
+    return fields
+
+
+def handle_http_exception(exc: HTTPException):
+    """Every werkzeug/webargs HTTP error (404, 405, 413, 422, 428...) in the envelope."""
+    fields: dict[str, list[str]] = {}
+    data = getattr(exc, "data", None)  # webargs / flask-smorest validation messages
+    if isinstance(data, dict) and "messages" in data:
+        for location, messages in data["messages"].items():
+            if isinstance(messages, dict):
+                fields.update(flatten_messages(messages))
+            else:
+                fields.update(flatten_messages(messages, location))
+    exc_headers = exc.get_response().headers if exc.code in (401, 405) else {}
+    headers = {k: v for k, v in exc_headers.items() if k in ("Allow", "WWW-Authenticate")}
+    if exc.code == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="counterclaim"')
+    message = exc.description or exc.name
+    if data and isinstance(data, dict) and data.get("message"):
+        message = data["message"]
+    return error_response(exc.code or 500, _http_code(exc), message, fields, headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -53,24 +91,9 @@ def register_error_handlers(app: Flask) -> None:
             status = 412
         return error_response(status, exc.code, exc.message, exc.fields)
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        fields = {}
-        data = getattr(exc, "data", None)  # webargs / flask-smorest validation messages
-        if isinstance(data, dict) and "messages" in data:
-            for location, messages in data["messages"].items():
-                if isinstance(messages, dict):
-                    fields.update(messages)
-                else:
-                    fields[location] = messages
-        headers = dict(exc.get_response().headers) if exc.code == 405 else {}
-        headers = {k: v for k, v in headers.items() if k in ("Allow",)}
-        if exc.code == 401:
-            headers["WWW-Authenticate"] = 'Bearer realm="counterclaim"'
-        message = exc.description or exc.name
-        if data and isinstance(data, dict) and data.get("message"):
-            message = data["message"]
-        return error_response(exc.code or 500, _http_code(exc), message, fields, headers)
+    # flask-smorest's Api.init_app registers its own handler; app.api re-registers this
+    # one after it so the envelope wins for every HTTP error.
+    app.register_error_handler(HTTPException, handle_http_exception)
 
     @app.errorhandler(IntegrityError)
     def integrity(exc: IntegrityError):

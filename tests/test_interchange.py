@@ -44,7 +44,8 @@ def test_export_import_export_is_identical(seeded, other, editor):
     # Given a seeded database with history (edits, a soft delete, a correction)
     from app.services import records
 
-    claim = db.session.scalars(sa.select(Claim).order_by(Claim.id)).first()
+    claim = db.session.scalars(sa.select(Claim).where(~Claim.verdicts.any())
+                               .order_by(Claim.id)).first()
     records.update(claim, {"statement": "Edited ‘statement’ — with “quotes”."}, editor.user)
     records.soft_delete(claim, editor.user, reason="test")
     claim_id = claim.id  # read here: inside the other app, `claim` would load from there

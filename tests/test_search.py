@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Claim, Dispute
-from app.services import records
-from app.services.errors import ValidationError
+from app.services import records, verdicts
+from app.services.errors import Conflict, ValidationError
 from app.services.search import search
 
 
@@ -34,6 +34,9 @@ def test_edits_and_soft_deletes_reach_the_index(seeded, editor):
     records.update(claim, {"statement": "Biden will deploy a zeppelin fleet."}, editor.user)
     assert [h.id for h in search("zeppelin", kinds={"claim"})] == [claim.id]
     assert not any(h.id == claim.id for h in search("alone", kinds={"claim"}))
+    with pytest.raises(Conflict):  # its published verdict must be withdrawn first
+        records.soft_delete(claim, editor.user)
+    verdicts.withdraw(claim.verdicts[0], editor.user, reason="claim logged twice")
     records.soft_delete(claim, editor.user)
     assert search("zeppelin", kinds={"claim"}) == []
 

@@ -108,6 +108,9 @@ def _build_claim_unflushed(dispute: Dispute, data: dict[str, Any], position: int
     ref(Document, data.get("first_appearance_id"), "first_appearance_id")
     data.setdefault("position", position)
     claim = Claim(dispute=dispute, **data)
+    # Into the session at once: the lookups below autoflush, and SQLAlchemy 2 no longer
+    # cascades it in through the dispute backref (an SAWarning, an error under pytest).
+    db.session.add(claim)
     for i, item in enumerate(attributions):
         ref(Source, item["source_id"], f"attributions.{i}.source_id")
         claim.attributions.append(

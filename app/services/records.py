@@ -9,12 +9,14 @@ from app.models import Role, User, utcnow
 from app.models.base import SoftDeleteMixin
 from app.services.audit import INCLUDE_DELETED
 from app.services.errors import InvalidTransition, NotFound
+from app.services.references import check_deletable
 from app.services.uow import check_version, require_role, transaction
 
 T = TypeVar("T")
 
-# Postgres and SQLite integers are 64-bit at most; larger ids can't exist.
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL, where a larger number in a query is a
+# database error ("out of range"), not a miss. Larger ids cannot exist on either backend.
+MAX_ID = 2**31 - 1
 
 
 def get_or_404(model: type[T], record_id: int, *, include_deleted: bool = False) -> T:
@@ -58,6 +60,7 @@ def soft_delete(
     require_role(actor, role)
     if obj.deleted_at is not None:
         raise InvalidTransition(f"{type(obj).__name__} {obj.id} is already deleted.")
+    check_deletable(obj)  # nothing live may be left pointing at a hidden record
     with transaction(actor, reason):
         check_version(obj, expected_version)
         obj.deleted_at = utcnow()

@@ -88,6 +88,9 @@ def draft_verdict(
     # would otherwise autoflush the half-built verdict (SQLAlchemy warns and skips it).
     items = _evidence(evidence)
     with transaction(actor):
+        # Evidence first: its lookups autoflush, which must not meet a half-built verdict
+        # (SQLAlchemy 2 does not cascade it into the session through the claim backref).
+        items = _evidence(evidence)
         verdict = Verdict(claim=claim, author=actor, state=VerdictState.DRAFT,
                           rating_value=rating_value, rationale=rationale, current_version=1)
         version = VerdictVersion(number=1, state=VerdictState.DRAFT, rating_value=rating_value,

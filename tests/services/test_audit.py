@@ -69,3 +69,21 @@ def test_ids_out_of_range_are_not_found():
     for bad in (0, -1, 2**63, 10**30):
         with pytest.raises(NotFound):
             records.get_or_404(Event, bad)
+
+
+def test_a_claim_with_a_published_verdict_is_withdrawn_before_it_is_deleted(seeded, editor):
+    from app.models import Claim, Dispute, Verdict, VerdictState
+    from app.services import verdicts
+    from app.services.errors import Conflict
+
+    verdict = db.session.scalars(
+        sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED)).first()
+    claim = verdict.claim
+    for record in (claim, db.session.get(Dispute, claim.dispute_id)):
+        with pytest.raises(Conflict) as err:
+            records.soft_delete(record, editor.user)
+        assert "withdraw them first" in err.value.message
+    verdicts.withdraw(verdict, editor.user, reason="claim logged in error")
+    records.soft_delete(claim, editor.user)
+    with pytest.raises(NotFound):
+        records.get_or_404(Claim, claim.id)

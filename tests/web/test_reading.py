@@ -184,7 +184,7 @@ def test_search_page(client, seeded):
 def test_unknown_and_deleted_records_are_404_for_readers(client, seeded, editor):
     assert client.get("/disputes/999999").status_code == 404
     assert client.get("/claims/99999999999999999999999").status_code == 404
-    claim = claim_where("prepare for")
+    claim = claim_where("respond decisively")  # a claim without a published verdict
     records.soft_delete(claim, editor.user)
     response = client.get(f"/claims/{claim.id}")
     assert response.status_code == 404

@@ -1,0 +1,134 @@
+"""The API blueprint class: authentication, caching and their OpenAPI description.
+
+Every resource module makes one `ApiBlueprint`; it authenticates bearer tokens before
+each request, adds ETag / Cache-Control after it, and documents — from the same
+decorators that enforce them — each operation's security, its If-Match header and
+its error responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import deepcopy
+from functools import wraps
+
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+
+from app.api import auth, conditional
+from app.models import Role
+
+BEARER = "bearerAuth"
+DOC_KEY = "counterclaim"
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "The ETag of the version you read (GET it first). 428 without it, "
+                   "412 when the record changed since.",
+    "schema": {"type": "string"},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag you hold: 304 Not Modified when it is still current.",
+    "schema": {"type": "string"},
+}
+READ_HEADERS = {
+    "ETag": {"description": '"<version>-<digest>" for a record, "<digest>" for a list.',
+             "schema": {"type": "string"}},
+    "Cache-Control": {"description": "public, max-age=… for anonymous reads; "
+                                     "private, no-store with a token.",
+                      "schema": {"type": "string"}},
+}
+WRITE_HEADERS = {
+    "ETag": {"description": "The new version's ETag, for the next If-Match.",
+             "schema": {"type": "string"}},
+}
+
+
+def _mark(func: Callable, **info) -> None:
+    func._apidoc = deepcopy(getattr(func, "_apidoc", {}))
+    func._apidoc.setdefault(DOC_KEY, {}).update(info)
+
+
+class ApiBlueprint(Blueprint):
+    # unknown=None: each schema's own Meta.unknown (RAISE) holds in every location, so an
+    # unknown query parameter (a typo such as `?disput_id=`) is a 422 naming it, not ignored.
+    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(auth.load_user)
+        self.after_request(conditional.finalize)
+        self._prepare_doc_cbks.append(self._prepare_counterclaim_doc)
+
+    # -- decorators -------------------------------------------------------------------
+
+    def requires(self, role: Role, *, if_match: bool = False) -> Callable:
+        """The operation needs a bearer token of `role` or higher (401 / 403), and, with
+        `if_match`, an If-Match header (428; 412 is decided by the view)."""
+
+        def decorator(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                auth.require(role)
+                if if_match:
+                    conditional.require_if_match()
+                return func(*args, **kwargs)
+
+            _mark(wrapper, role=role, if_match=if_match)
+            return wrapper
+
+        return decorator
+
+    # -- OpenAPI ------------------------------------------------------------------------
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        super().add_url_rule(rule, endpoint, view_func, **options)
+        if "<" in rule:  # operations on one record can answer 404
+            name = endpoint or view_func.__name__
+            for method_doc in self._docs[name].values():
+                if isinstance(method_doc, dict):
+                    method_doc.setdefault(DOC_KEY, {})["one_record"] = True
+
+    @staticmethod
+    def _prepare_counterclaim_doc(doc, doc_info, *, method, **kwargs):
+        info = doc_info.get(DOC_KEY, {})
+        responses = doc.setdefault("responses", {})
+        parameters = doc.setdefault("parameters", [])
+        success = [responses[code] for code in doc_info.get("success_status_codes", [])
+                   if isinstance(responses.get(code), dict) and int(code) != 204]
+        if info.get("one_record"):
+            responses.setdefault(404, "NOT_FOUND")
+        if info.get("role") is not None:
+            role = info["role"]
+            doc["security"] = [{BEARER: []}]
+            note = f"Needs a bearer token with the **{role.value}** role or higher."
+            doc["description"] = f"{doc.get('description', '')}\n\n{note}".strip()
+            responses.setdefault(401, "UNAUTHORIZED")
+            responses.setdefault(403, "FORBIDDEN")
+            responses.setdefault(409, "CONFLICT")
+            if method != "delete":
+                responses.setdefault(413, "REQUEST_ENTITY_TOO_LARGE")
+            for response in success:
+                response.setdefault("headers", {}).update(deepcopy(WRITE_HEADERS))
+        else:
+            doc["security"] = [{}, {BEARER: []}]  # a token is optional on reads
+            responses.setdefault(401, "UNAUTHORIZED")  # a token was given but is not valid
+        if info.get("if_match"):
+            parameters.append(deepcopy(IF_MATCH))
+            responses.setdefault(412, "PRECONDITION_FAILED")
+            responses.setdefault(428, "PRECONDITION_REQUIRED")
+        if method == "get":
+            parameters.append(deepcopy(IF_NONE_MATCH))
+            responses.setdefault(304, "NOT_MODIFIED")
+            for response in success:
+                headers = response.setdefault("headers", {})
+                headers.update(deepcopy(READ_HEADERS))
+                headers.update(deepcopy(doc_info.get("counterclaim_paginated", {})))
+        if not parameters:
+            del doc["parameters"]
+        return doc

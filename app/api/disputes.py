@@ -1,0 +1,141 @@
+"""/api/v1/disputes — one question at issue about an event, and the whole dispute
+(claims, quotes, links, current verdicts) in one read."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from app.api import auth, conditional
+from app.api import records as rec
+from app.api.base import ApiBlueprint
+from app.api.pagination import paginated
+from app.models import Dispute, Event, Role
+from app.schemas.common import DeleteArgs, ReasonSchema
+from app.schemas.disputes import (
+    DisputeDetailSchema,
+    DisputePatchSchema,
+    DisputeQuery,
+    DisputeSchema,
+    StateChangeSchema,
+)
+from app.services import disputes as service
+from app.services import records, search
+from app.services.reads import DisputeDetail, dispute_detail
+
+blp = ApiBlueprint("disputes", __name__, url_prefix="/api/v1/disputes",
+                   description="Disputes: a question at issue, its competing claims, the "
+                               "links between them and the verdicts on them.")
+
+
+class _ClaimView:
+    """A claim of the detail, with the verdict this viewer may see."""
+
+    __slots__ = ("claim", "verdict")
+
+    def __init__(self, claim, verdict):
+        self.claim, self.verdict = claim, verdict
+
+    def __getattr__(self, name):
+        return getattr(self.claim, name)
+
+
+class _DisputeView:
+    __slots__ = ("detail", "claims")
+
+    def __init__(self, detail: DisputeDetail):
+        self.detail = detail
+        self.claims = [_ClaimView(c, detail.verdicts.get(c.id)) for c in detail.claims]
+
+    @property
+    def links(self):
+        return self.detail.links
+
+    def __getattr__(self, name):
+        return getattr(self.detail.dispute, name)
+
+
+def matching_disputes(q: str) -> set[int]:
+    """Disputes whose question, summary, claims or quotes match the words (full text)."""
+    hits = search.search(q, kinds={"dispute", "claim", "quote"}, limit=search.MAX_LIMIT)
+    return {hit.dispute_id for hit in hits if hit.dispute_id is not None}
+
+
+@blp.route("")
+class Disputes(MethodView):
+    @blp.arguments(DisputeQuery, location="query")
+    @blp.response(200, DisputeSchema(many=True))
+    @paginated
+    def get(self, query):
+        """List disputes"""
+        stmt = rec.listing(sa.select(Dispute), Dispute, query)
+        if query.get("q"):
+            stmt = stmt.where(Dispute.id.in_(matching_disputes(query["q"])))
+        for column in ("event_id", "state"):
+            if query.get(column) is not None:
+                stmt = stmt.where(getattr(Dispute, column) == query[column])
+        return stmt.order_by(Dispute.id)
+
+    @blp.requires(Role.JOURNALIST)
+    @blp.arguments(DisputeSchema)
+    @blp.response(201, DisputeSchema)
+    def post(self, data):
+        """Log a dispute, optionally with its competing claims (all or nothing)"""
+        claims = data.pop("claims")
+        dispute = service.log_dispute(auth.current_user(), claims=claims, **data)
+        return rec.created(dispute, "disputes.dispute")
+
+
+@blp.route("/<int:record_id>", endpoint="dispute")
+class DisputeResource(MethodView):
+    @blp.response(200, DisputeDetailSchema)
+    def get(self, record_id):
+        """Get the whole dispute
+
+        Event, claims (claimant with affiliation, attribution chain, sourcing level,
+        appearances, quotes with integrity, current verdict) and the links touching them,
+        in a constant number of queries whatever the dispute's size.
+        """
+        detail = dispute_detail(record_id, include_drafts=auth.is_staff())
+        conditional.etag_version(detail.dispute.lock_version)
+        return _DisputeView(detail)
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(DisputePatchSchema(partial=True))
+    @blp.response(200, DisputeSchema)
+    def patch(self, data, record_id):
+        """Change a dispute's question, summary, slug or event"""
+        dispute, version = rec.for_update(Dispute, record_id)
+        service.ref(Event, data.get("event_id"), "event_id")
+        return rec.done(records.update(dispute, data, auth.current_user(),
+                                       expected_version=version))
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(DeleteArgs, location="query")
+    @blp.response(204)
+    def delete(self, query, record_id):
+        """Delete a dispute (soft: editors can restore it)"""
+        rec.delete(Dispute, record_id, query["reason"])
+
+
+@blp.route("/<int:record_id>/state", endpoint="state")
+class DisputeState(MethodView):
+    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.arguments(StateChangeSchema)
+    @blp.response(200, DisputeSchema)
+    def post(self, data, record_id):
+        """Change where the dispute stands (open, contested, conceded, ...)"""
+        dispute, version = rec.for_update(Dispute, record_id)
+        return rec.done(service.change_dispute_state(
+            dispute, data["state"], auth.current_user(), reason=data["reason"],
+            expected_version=version))
+
+
+@blp.route("/<int:record_id>/restore", endpoint="restore")
+class DisputeRestore(MethodView):
+    @blp.requires(Role.EDITOR)
+    @blp.arguments(ReasonSchema, required=False)
+    @blp.response(200, DisputeSchema)
+    def post(self, data, record_id):
+        """Restore a deleted dispute"""
+        return rec.restore(Dispute, record_id, data.get("reason", ""))

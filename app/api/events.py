@@ -1,0 +1,77 @@
+"""/api/v1/events — something that happened, about which accounts compete."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from app.api import auth
+from app.api import records as rec
+from app.api.base import ApiBlueprint
+from app.api.pagination import paginated
+from app.models import Event, Role
+from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.events import EventQuery, EventSchema
+from app.services import disputes as service
+from app.services import records
+
+blp = ApiBlueprint("events", __name__, url_prefix="/api/v1/events",
+                   description="Events: what happened, with when and how precisely.")
+
+
+@blp.route("")
+class Events(MethodView):
+    @blp.arguments(EventQuery, location="query")
+    @blp.response(200, EventSchema(many=True))
+    @paginated
+    def get(self, query):
+        """List events"""
+        stmt = rec.listing(sa.select(Event), Event, query)
+        if query.get("q"):
+            stmt = stmt.where(sa.or_(Event.title.icontains(query["q"], autoescape=True),
+                                     Event.summary.icontains(query["q"], autoescape=True)))
+        if query.get("slug"):
+            stmt = stmt.where(Event.slug == query["slug"])
+        return stmt.order_by(Event.id)
+
+    @blp.requires(Role.JOURNALIST)
+    @blp.arguments(EventSchema)
+    @blp.response(201, EventSchema)
+    def post(self, data):
+        """Log an event"""
+        return rec.created(service.create_event(auth.current_user(), **data), "events.event")
+
+
+@blp.route("/<int:record_id>", endpoint="event")
+class EventResource(MethodView):
+    @blp.arguments(DetailArgs, location="query")
+    @blp.response(200, EventSchema)
+    def get(self, query, record_id):
+        """Get an event"""
+        return rec.fetch(Event, record_id, include_deleted=query["include_deleted"])
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(EventSchema(partial=True))
+    @blp.response(200, EventSchema)
+    def patch(self, data, record_id):
+        """Change an event"""
+        event, version = rec.for_update(Event, record_id)
+        return rec.done(records.update(event, data, auth.current_user(),
+                                       expected_version=version))
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(DeleteArgs, location="query")
+    @blp.response(204)
+    def delete(self, query, record_id):
+        """Delete an event (soft: editors can restore it)"""
+        rec.delete(Event, record_id, query["reason"])
+
+
+@blp.route("/<int:record_id>/restore", endpoint="restore")
+class EventRestore(MethodView):
+    @blp.requires(Role.EDITOR)
+    @blp.arguments(ReasonSchema, required=False)
+    @blp.response(200, EventSchema)
+    def post(self, data, record_id):
+        """Restore a deleted event"""
+        return rec.restore(Event, record_id, data.get("reason", ""))

@@ -1,0 +1,227 @@
+"""/api/v1/verdicts — editorial judgements, and the consumer feed.
+
+Journalists draft, editors publish, correct (a new version with a reason) and
+withdraw. Readers only ever see published and withdrawn verdicts; the feed is ordered
+by (updated_at, id) with an opaque cursor, so corrections and withdrawals, which touch
+`updated_at`, come round again to every consumer that syncs.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, request, url_for
+from flask.views import MethodView
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.api import auth
+from app.api import records as rec
+from app.api.base import ApiBlueprint
+from app.api.pagination import FEED_HEADERS, keyset_page, link_header, page_url
+from app.extensions import db
+from app.models import (
+    Claim,
+    Dispute,
+    Role,
+    Verdict,
+    VerdictState,
+    VerdictVersion,
+)
+from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.verdicts import (
+    CorrectionSchema,
+    FeedQuery,
+    VerdictPatchSchema,
+    VerdictSchema,
+    VersionSchema,
+    WithdrawalSchema,
+)
+from app.services import verdicts as service
+from app.services.claimreview import claimreview
+from app.services.errors import InvalidTransition, NotFound
+from app.services.reads import PUBLIC_VERDICT_STATES
+
+blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
+                   description="Verdicts: draft, publish, correct, withdraw; the consumer "
+                               "feed; each verdict's public history and ClaimReview.")
+
+# What VerdictSchema shows: the current version's evidence, the author, the dispute.
+LOAD = (selectinload(Verdict.versions).selectinload(VerdictVersion.evidence),
+        joinedload(Verdict.author))
+
+CLAIMREVIEW_DOC = {
+    "type": "object",
+    "description": "schema.org ClaimReview (JSON-LD).",
+    "properties": {
+        "@context": {"type": "string"}, "@type": {"type": "string"},
+        "url": {"type": "string"}, "claimReviewed": {"type": "string", "maxLength": 75},
+        "datePublished": {"type": "string"}, "dateModified": {"type": "string"},
+        "author": {"type": "object"}, "reviewRating": {"type": "object"},
+        "itemReviewed": {"type": "object"},
+    },
+    "required": ["@context", "@type", "url", "claimReviewed", "reviewRating",
+                 "itemReviewed", "author", "datePublished"],
+}
+
+
+def visible_states() -> tuple[VerdictState, ...]:
+    return tuple(VerdictState) if auth.is_staff() else PUBLIC_VERDICT_STATES
+
+
+
+def fetch(record_id: int, *, include_deleted: bool = False) -> Verdict:
+    """The verdict if this viewer may see it: drafts are staff-only, as if absent."""
+    verdict = rec.fetch(Verdict, record_id, include_deleted=include_deleted)
+    if verdict.state not in visible_states():
+        raise NotFound(f"Verdict {record_id} does not exist.")
+    return verdict
+
+
+@blp.route("")
+class Verdicts(MethodView):
+    @blp.arguments(FeedQuery, location="query")
+    @blp.response(200, VerdictSchema(many=True), headers=FEED_HEADERS)
+    def get(self, query):
+        """The verdict feed
+
+        Ordered by (updated_at, id). First sync with `updated_since`, then follow
+        `Link: rel="next"` while it is there; keep `X-Next-Cursor` and pass it as
+        `cursor` next time to get only what changed since — corrections and withdrawals
+        included. Readers see published and withdrawn verdicts only.
+        """
+        stmt = (sa.select(Verdict).join(Verdict.claim).join(Claim.dispute)
+                .options(contains_eager(Verdict.claim), *LOAD)
+                .where(Verdict.state.in_(visible_states())))
+        if auth.include_deleted(query["include_deleted"]):
+            stmt = stmt.execution_options(include_deleted=True)
+        if query.get("updated_since") is not None:
+            stmt = stmt.where(Verdict.updated_at >= query["updated_since"])
+        filters = {"state": Verdict.state, "rating_value": Verdict.rating_value,
+                   "claim_id": Verdict.claim_id, "dispute_id": Claim.dispute_id,
+                   "claimant_id": Claim.claimant_id, "event_id": Dispute.event_id}
+        for name, column in filters.items():
+            if query.get(name) is not None:
+                stmt = stmt.where(column == query[name])
+        items, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
+                                          limit=query["limit"])
+        headers = {}
+        if cursor:
+            headers["X-Next-Cursor"] = cursor
+        if more:
+            headers["Link"] = link_header([("next", page_url(cursor=cursor))])
+        return items, 200, headers
+
+    @blp.requires(Role.JOURNALIST)
+    @blp.arguments(VerdictSchema)
+    @blp.response(201, VerdictSchema)
+    def post(self, data):
+        """Draft a verdict on a claim"""
+        verdict = service.draft_verdict(auth.current_user(), data["claim_id"],
+                                        data["rating_value"], data["rationale"],
+                                        data["evidence"])
+        return rec.created(verdict, "verdicts.verdict")
+
+
+@blp.route("/<int:record_id>", endpoint="verdict")
+class VerdictResource(MethodView):
+    @blp.arguments(DetailArgs, location="query")
+    @blp.response(200, VerdictSchema)
+    def get(self, query, record_id):
+        """Get a verdict"""
+        return fetch(record_id, include_deleted=query["include_deleted"])
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(VerdictPatchSchema(partial=True))
+    @blp.response(200, VerdictSchema)
+    def patch(self, data, record_id):
+        """Change a draft (a published verdict is corrected instead)"""
+        verdict, version = rec.for_update(Verdict, record_id)
+        return rec.done(service.update_draft(verdict, auth.current_user(),
+                                             expected_version=version, **data))
+
+    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.arguments(DeleteArgs, location="query")
+    @blp.response(204)
+    def delete(self, query, record_id):
+        """Delete a draft (soft; a published verdict is withdrawn instead)"""
+        verdict, _ = rec.for_update(Verdict, record_id)
+        if verdict.state is not VerdictState.DRAFT:
+            raise InvalidTransition(
+                f"Verdict {record_id} is {verdict.state.value}: withdraw it, with a reason, "
+                "so consumers learn of it.")
+        rec.delete(Verdict, record_id, query["reason"])
+
+
+@blp.route("/<int:record_id>/publish", endpoint="publish")
+class Publish(MethodView):
+    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.response(200, VerdictSchema)
+    def post(self, record_id):
+        """Publish a draft"""
+        verdict, version = rec.for_update(Verdict, record_id)
+        return rec.done(service.publish(verdict, auth.current_user(),
+                                        expected_version=version))
+
+
+@blp.route("/<int:record_id>/correct", endpoint="correct")
+class Correct(MethodView):
+    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.arguments(CorrectionSchema)
+    @blp.response(200, VerdictSchema)
+    def post(self, data, record_id):
+        """Correct a published verdict: a new public version, with its reason"""
+        verdict, version = rec.for_update(Verdict, record_id)
+        return rec.done(service.correct(verdict, auth.current_user(),
+                                        expected_version=version, **data))
+
+
+@blp.route("/<int:record_id>/withdraw", endpoint="withdraw")
+class Withdraw(MethodView):
+    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(200, VerdictSchema)
+    def post(self, data, record_id):
+        """Withdraw a published verdict, publicly, with a reason"""
+        verdict, version = rec.for_update(Verdict, record_id)
+        return rec.done(service.withdraw(verdict, auth.current_user(), reason=data["reason"],
+                                         expected_version=version))
+
+
+@blp.route("/<int:record_id>/restore", endpoint="restore")
+class Restore(MethodView):
+    @blp.requires(Role.EDITOR)
+    @blp.arguments(ReasonSchema, required=False)
+    @blp.response(200, VerdictSchema)
+    def post(self, data, record_id):
+        """Restore a deleted draft"""
+        return rec.restore(Verdict, record_id, data.get("reason", ""))
+
+
+@blp.route("/<int:record_id>/history", endpoint="history")
+class History(MethodView):
+    @blp.response(200, VersionSchema(many=True))
+    def get(self, record_id):
+        """Every version of a verdict, with the reason for each"""
+        verdict = fetch(record_id)
+        versions = db.session.scalars(
+            sa.select(VerdictVersion).where(VerdictVersion.verdict_id == verdict.id)
+            .where(VerdictVersion.state.in_(visible_states()))
+            .options(joinedload(VerdictVersion.author),
+                     selectinload(VerdictVersion.evidence))
+            .order_by(VerdictVersion.number)
+        ).all()
+        return versions
+
+
+@blp.route("/<int:record_id>/claimreview", endpoint="claimreview")
+class ClaimReview(MethodView):
+    @blp.response(200, CLAIMREVIEW_DOC, content_type="application/ld+json")
+    def get(self, record_id):
+        """schema.org ClaimReview (JSON-LD) of a published or withdrawn verdict"""
+        verdict = fetch(record_id)
+        if verdict.state is VerdictState.DRAFT:
+            raise NotFound(f"Verdict {record_id} is a draft: it has a ClaimReview once "
+                           "published.")
+        url = url_for("verdicts.verdict", record_id=verdict.id, _external=True)
+        body = claimreview(verdict, url=url, base_url=request.host_url)
+        return current_app.response_class(current_app.json.dumps(body),
+                                          mimetype="application/ld+json")

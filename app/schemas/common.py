@@ -1,0 +1,185 @@
+"""Building blocks shared by every resource schema.
+
+Every input field is bounded so that what passes the schema also fits the database on
+SQLite *and* PostgreSQL: ids and integers fit 64 bits, strings fit their column and
+carry no NUL or lone surrogate (PostgreSQL and UTF-8 refuse them), datetimes become
+aware UTC that can be stored. Bad input is therefore a 422 naming the field, never a
+database error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.services.records import MAX_ID
+
+# Control characters other than tab/newline/carriage return; NUL included.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\t]")
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are an error naming them, never silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Text(fields.String):
+    """A string both databases can store. `single_line` also refuses line breaks."""
+
+    default_error_messages = {
+        "control": "Must not contain control characters.",
+        "surrogate": "Must be valid Unicode text.",
+        "line_break": "Must be a single line.",
+    }
+
+    def __init__(self, *args, single_line: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.single_line = single_line
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(value):
+            raise self.make_error("control")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("surrogate") from None
+        if self.single_line and _LINE_BREAK.search(value):
+            raise self.make_error("line_break")
+        return value
+
+
+def Line(max_length: int, *, min_length: int = 1, **kwargs) -> Text:  # noqa: N802
+    """A one-line string of bounded length (titles, names, slugs)."""
+    return Text(single_line=True, validate=validate.Length(min_length, max_length), **kwargs)
+
+
+def Prose(max_length: int = 100_000, *, min_length: int = 0, **kwargs) -> Text:  # noqa: N802
+    """A multi-line text of bounded length (summaries, rationales, document text)."""
+    return Text(validate=validate.Length(min_length, max_length), **kwargs)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802
+    """A record id: a positive 64-bit integer (larger ids cannot exist)."""
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
+    """An id given in the query string (strings are converted)."""
+    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lowercase letters, digits and single hyphens only."
+)
+
+
+def Slug(**kwargs) -> Text:  # noqa: N802
+    return Text(single_line=True, validate=[validate.Length(1, 120), SLUG], **kwargs)
+
+
+def Url(**kwargs) -> fields.Url:  # noqa: N802
+    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000), **kwargs)
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """ISO 8601 datetime; naive values are taken as UTC, results are aware UTC."""
+
+    default_error_messages = {"range": "Out of the range of storable datetimes."}
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        value = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("range") from None
+
+
+def Enum(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802
+    return fields.Enum(enum_cls, by_value=True, **kwargs)
+
+
+class RecordSchema(Schema):
+    """Fields every stored record shows: id, timestamps, its version (for If-Match)."""
+
+    id = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    deleted_at = fields.DateTime(
+        dump_only=True, allow_none=True,
+        metadata={"description": "Set when the record is soft-deleted (editors only see it)."},
+    )
+    lock_version = fields.Integer(
+        dump_only=True,
+        metadata={"description": "The record's version; its ETag starts with it."},
+    )
+
+
+class UserRefSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+
+
+class ReasonSchema(Schema):
+    """An optional reason, kept in the revision log."""
+
+    reason = Prose(2000, load_default="")
+
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class PageArgs(Schema):
+    """Page pagination; every list has a bounded page size and a stable order."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(
+        load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE),
+        metadata={"description": f"Items per page (at most {MAX_PAGE_SIZE})."},
+    )
+    updated_since = UTCDateTime(
+        metadata={"description": "Only records changed at or after this time."}
+    )
+    include_deleted = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Also list soft-deleted records (editors only)."},
+    )
+
+
+class DetailArgs(Schema):
+    include_deleted = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Show the record even if soft-deleted (editors only)."},
+    )
+
+
+class DeleteArgs(Schema):
+    reason = Line(500, min_length=0, load_default="",
+                  metadata={"description": "Why, for the revision log."})
+
+
+class ErrorDetailSchema(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    field_errors = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "Field name (dotted for nested input) -> what is wrong."},
+    )
+
+
+class ErrorSchema(Schema):
+    """The one error envelope of every API error."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)

@@ -1,0 +1,194 @@
+"""Disputes: one question at issue about an event; the whole dispute in one read."""
+
+from __future__ import annotations
+
+from marshmallow import fields, pre_dump, validate
+
+from app.models import (
+    ClaimKind,
+    DatePrecision,
+    DisputeState,
+    LinkScope,
+    LinkType,
+    QuoteIntegrity,
+    SourceKind,
+    SourcingLevel,
+    VerdictState,
+)
+from app.schemas.claims import DisputeClaimSchema
+from app.schemas.common import (
+    Enum,
+    Id,
+    Line,
+    PageArgs,
+    Prose,
+    QueryId,
+    RecordSchema,
+    Schema,
+    Slug,
+    Text,
+)
+from app.schemas.events import EventSchema
+
+
+class DisputeSchema(RecordSchema):
+    event_id = Id(required=True)
+    slug = Slug(required=True)
+    question = Line(500, required=True, metadata={
+        "example": 'Did Biden warn Zelensky that Kyiv could be "sacked"?'})
+    summary = Prose(20_000, load_default="")
+    state = Enum(DisputeState, dump_only=True, metadata={
+        "description": "Where the dispute stands (not a truth verdict); editors change it."})
+    claims = fields.List(fields.Nested(DisputeClaimSchema), load_only=True,
+                         load_default=list, validate=validate.Length(max=100),
+                         metadata={"description": "The competing claims, logged with it."})
+
+
+class DisputePatchSchema(DisputeSchema):
+    class Meta:
+        exclude = ("claims",)
+
+
+class DisputeQuery(PageArgs):
+    q = Text(single_line=True, validate=validate.Length(1, 200), metadata={
+        "description": "Full-text words in the question, summary, claims or quotes "
+                       "(the 100 best-matching disputes)."})
+    event_id = QueryId()
+    state = Enum(DisputeState)
+
+
+class StateChangeSchema(Schema):
+    state = Enum(DisputeState, required=True)
+    reason = Prose(2000, load_default="")
+
+
+# -- the whole dispute (read only) ------------------------------------------------------
+
+
+class AffiliationSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    title = fields.String()
+
+
+class SourceRefSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    kind = Enum(SourceKind)
+    title = fields.String()
+    description = fields.String()
+
+
+class _Claimant:
+    __slots__ = ("source",)
+
+    def __init__(self, source):
+        self.source = source
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    @property
+    def affiliation(self):
+        return self.source.affiliation_chain()[1:]
+
+
+class ClaimantSchema(SourceRefSchema):
+    affiliation = fields.List(fields.Nested(AffiliationSchema), metadata={
+        "description": "What the claimant belongs to, nearest first (NSC, White House)."})
+
+    @pre_dump
+    def _with_affiliation(self, source, **kwargs):
+        return _Claimant(source)
+
+
+class DocumentRefSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    url = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    publisher_id = fields.Integer(allow_none=True)
+    text_sha256 = fields.String(allow_none=True)
+
+
+class ChainLinkSchema(Schema):
+    position = fields.Integer()
+    relation = fields.String()
+    source = fields.Nested(SourceRefSchema, allow_none=True)
+
+
+class AppearanceRefSchema(Schema):
+    document = fields.Nested(DocumentRefSchema, allow_none=True)
+    note = fields.String()
+
+
+class DetailQuoteSchema(Schema):
+    id = fields.Integer()
+    speaker = fields.Nested(SourceRefSchema, allow_none=True)
+    document_id = fields.Integer(allow_none=True)
+    exact = fields.String()
+    prefix = fields.String()
+    suffix = fields.String()
+    integrity = Enum(QuoteIntegrity)
+    closest_match = fields.String(allow_none=True)
+    diff = fields.Raw(allow_none=True)
+    checked_at = fields.DateTime(allow_none=True)
+    lock_version = fields.Integer()
+
+
+class VerdictSummarySchema(Schema):
+    id = fields.Integer()
+    state = Enum(VerdictState)
+    rating_value = fields.Integer()
+    rating_label = fields.Function(lambda v: v.rating.label, metadata={"type": "string"})
+    rationale = fields.String()
+    current_version = fields.Integer()
+    published_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()
+
+
+class DetailClaimSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    statement = fields.String()
+    kind = Enum(ClaimKind)
+    sourcing_level = Enum(SourcingLevel)
+    independent_sources = fields.Integer()
+    stated_at = fields.DateTime(allow_none=True)
+    stated_precision = Enum(DatePrecision)
+    claimant = fields.Nested(ClaimantSchema, allow_none=True, metadata={
+        "description": "Null only if its source was deleted (refused while in use)."})
+    attribution_chain = fields.List(fields.Nested(ChainLinkSchema), attribute="attributions",
+                                    metadata={"description": "Outermost carrier first."})
+    first_appearance = fields.Nested(DocumentRefSchema, allow_none=True)
+    appearances = fields.List(fields.Nested(AppearanceRefSchema))
+    quotes = fields.List(fields.Nested(DetailQuoteSchema))
+    verdict = fields.Nested(VerdictSummarySchema, allow_none=True, metadata={
+        "description": "The current verdict (drafts only for staff)."})
+    updated_at = fields.DateTime()
+    lock_version = fields.Integer()
+
+
+class DetailLinkSchema(Schema):
+    id = fields.Integer()
+    from_claim_id = fields.Integer()
+    to_claim_id = fields.Integer()
+    type = Enum(LinkType)
+    scope = Enum(LinkScope)
+    scope_quote_id = fields.Integer(allow_none=True)
+    scope_quote_exact = fields.Function(
+        lambda link: link.scope_quote.exact if link.scope_quote is not None else None,
+        allow_none=True, metadata={"type": "string", "nullable": True,
+                                   "description": "The words the link is about."})
+    note = fields.String()
+    lock_version = fields.Integer()
+
+
+class DisputeDetailSchema(DisputeSchema):
+    """The whole dispute: event, claims (claimant, attribution chain, appearances,
+    quotes with integrity, current verdict) and every link touching its claims."""
+
+    event = fields.Nested(EventSchema, dump_only=True)
+    claims = fields.List(fields.Nested(DetailClaimSchema), dump_only=True)
+    links = fields.List(fields.Nested(DetailLinkSchema), dump_only=True)

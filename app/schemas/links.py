@@ -1,0 +1,32 @@
+"""Links: typed relations between two claims, scoped to a claim or one quote."""
+
+from __future__ import annotations
+
+from app.models import LinkScope, LinkType
+from app.schemas.common import Enum, Id, PageArgs, Prose, QueryId, RecordSchema
+
+
+class LinkSchema(RecordSchema):
+    """`from_claim` <type> `to_claim`, over the whole claim or one quote of it."""
+
+    from_claim_id = Id(required=True)
+    to_claim_id = Id(required=True)
+    type = Enum(LinkType, required=True)
+    scope = Enum(LinkScope, load_default=LinkScope.CLAIM)
+    scope_quote_id = Id(allow_none=True, load_default=None, metadata={
+        "description": "With scope=quote: the quote of to_claim the link is about."})
+    note = Prose(5000, load_default="")
+
+
+class LinkPatchSchema(LinkSchema):
+    """Only the type and the note change; relink by deleting and creating."""
+
+    class Meta:
+        exclude = ("from_claim_id", "to_claim_id", "scope", "scope_quote_id")
+
+
+class LinkQuery(PageArgs):
+    claim_id = QueryId(metadata={"description": "Links from or to this claim."})
+    from_claim_id = QueryId()
+    to_claim_id = QueryId()
+    type = Enum(LinkType)

@@ -1,0 +1,42 @@
+"""Quotes: exact words attributed to a speaker, anchored in a document."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from app.models import QuoteIntegrity
+from app.schemas.common import Enum, Id, PageArgs, Prose, QueryId, RecordSchema, Schema
+
+
+class QuoteFields(Schema):
+    """Exact words and a W3C text-quote selector into a document's stored text."""
+
+    speaker_id = Id(required=True)
+    document_id = Id(allow_none=True, load_default=None)
+    exact = Prose(5000, min_length=1, required=True)
+    prefix = Prose(2000, load_default="")
+    suffix = Prose(2000, load_default="")
+
+
+class QuoteSchema(QuoteFields, RecordSchema):
+    claim_id = Id(required=True)
+    integrity = Enum(QuoteIntegrity, dump_only=True, metadata={
+        "description": "Computed against the document's stored text, never typed."})
+    closest_match = fields.String(dump_only=True, allow_none=True)
+    diff = fields.Raw(dump_only=True, allow_none=True,
+                      metadata={"description": "Word differences when altered."})
+    checked_at = fields.DateTime(dump_only=True, allow_none=True)
+    checked_sha256 = fields.String(dump_only=True, allow_none=True)
+
+
+class QuotePatchSchema(QuoteSchema):
+    class Meta:
+        exclude = ("claim_id",)
+
+
+class QuoteQuery(PageArgs):
+    claim_id = QueryId()
+    dispute_id = QueryId()
+    speaker_id = QueryId()
+    document_id = QueryId()
+    integrity = Enum(QuoteIntegrity)

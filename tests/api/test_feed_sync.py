@@ -1,0 +1,97 @@
+"""A consumer syncing the verdict feed, end to end: a first full sync page by page, then
+incremental syncs from the saved cursor that see corrections, withdrawals and newly
+published verdicts arrive — and nothing twice, nothing missed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Verdict, VerdictState
+from tests.api.conftest import etag, with_if_match
+
+FEED = "/api/v1/verdicts"
+
+
+def sync(client, start_url: str) -> tuple[list[dict], str | None]:
+    """Follow Link: rel="next" from `start_url`; return the items and the last cursor."""
+    items, url, cursor = [], start_url, None
+    for _ in range(100):
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        items.extend(response.get_json())
+        cursor = response.headers.get("X-Next-Cursor", cursor)
+        link = response.headers.get("Link")
+        if not link:
+            break
+        assert link.endswith('rel="next"')
+        url = link[link.index("<") + 1 : link.index(">")]
+    return items, cursor
+
+
+def test_a_consumer_syncs_corrections_and_withdrawals(client, seeded, editor):
+    # Given a consumer's first sync, two verdicts per request
+    first, cursor = sync(client, f"{FEED}?updated_since=2000-01-01T00:00:00Z&limit=2")
+    public = set(db.session.scalars(sa.select(Verdict.id).where(
+        Verdict.state.in_([VerdictState.PUBLISHED, VerdictState.WITHDRAWN]))))
+    assert [v["id"] for v in first] and {v["id"] for v in first} == public
+    assert len(first) == len(public)  # nothing twice
+    stamps = [(v["updated_at"], v["id"]) for v in first]
+    assert stamps == sorted(stamps)
+    assert cursor
+    assert sync(client, f"{FEED}?cursor={cursor}")[0] == []  # up to date
+
+    # When an editor corrects one verdict and withdraws another
+    corrected_id, withdrawn_id = first[0]["id"], first[1]["id"]
+    url = f"{FEED}/{corrected_id}"
+    response = client.post(url + "/correct", json={"reason": "A second source.",
+                                                   "rating_value": 4},
+                           headers=with_if_match(editor.headers, etag(client, url)))
+    assert response.status_code == 200
+    url = f"{FEED}/{withdrawn_id}"
+    response = client.post(url + "/withdraw", json={"reason": "Claim misattributed."},
+                           headers=with_if_match(editor.headers, etag(client, url)))
+    assert response.status_code == 200
+
+    # Then the next sync from the saved cursor brings exactly those two, as they are now
+    changes, cursor = sync(client, f"{FEED}?cursor={cursor}&limit=1")
+    assert [v["id"] for v in changes] == [corrected_id, withdrawn_id]
+    assert (changes[0]["current_version"], changes[0]["rating_value"]) == (
+        first[0]["current_version"] + 1, 4)
+    assert changes[1]["state"] == "withdrawn"
+    history = client.get(f"{FEED}/{withdrawn_id}/history").get_json()
+    assert history[-1]["reason"] == "Claim misattributed."
+    assert sync(client, f"{FEED}?cursor={cursor}")[0] == []
+
+
+def test_a_published_draft_arrives_in_the_next_sync(client, seeded, editor):
+    _, cursor = sync(client, f"{FEED}?limit=100")
+    draft = db.session.scalars(sa.select(Verdict).where(Verdict.state == VerdictState.DRAFT)).one()
+    url = f"{FEED}/{draft.id}"
+    tag = etag(client, url, editor.headers)
+    assert client.post(url + "/publish",
+                       headers=with_if_match(editor.headers, tag)).status_code == 200
+    changes, _ = sync(client, f"{FEED}?cursor={cursor}")
+    assert [(v["id"], v["state"]) for v in changes] == [(draft.id, "published")]
+
+
+def test_the_feed_filters_and_rejects_bad_cursors(client, seeded):
+    feed = client.get(FEED).get_json()
+    rating = feed[0]["rating_value"]
+    assert {v["rating_value"] for v in client.get(f"{FEED}?rating_value={rating}").get_json()} == {
+        rating}
+    dispute = feed[0]["dispute_id"]
+    assert {v["dispute_id"] for v in client.get(f"{FEED}?dispute_id={dispute}").get_json()} == {
+        dispute}
+    future = client.get(f"{FEED}?updated_since=2999-01-01T00:00:00Z")
+    assert future.get_json() == [] and "X-Next-Cursor" not in future.headers
+    bad = client.get(f"{FEED}?cursor=not-a-cursor")
+    assert bad.status_code == 422 and "cursor" in bad.get_json()["error"]["fields"]
+
+
+def test_the_feed_is_cacheable_and_revalidates(client, seeded):
+    response = client.get(FEED)
+    assert response.headers["Cache-Control"].startswith("public")
+    assert "Authorization" in response.headers["Vary"]
+    again = client.get(FEED, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
