@@ -62,8 +62,8 @@ def explain(engine: sa.Engine, statement: Statement) -> Plan:
 
 @dataclass
 class Plan:
-    """The plan's nodes as one line each: "Index Scan ix_verdicts_feed on verdicts"
-    (PostgreSQL) or SQLite's own "SEARCH t USING INDEX ix_... (...)" lines."""
+    """The plan's nodes as one line each: "Index Scan ix_verdicts_feed on verdicts cond
+    (...)" (PostgreSQL) or SQLite's own "SEARCH t USING INDEX ix_... (...)" lines."""
 
     lines: list[str]
 
@@ -77,6 +77,8 @@ class Plan:
                 parts.append(node["Index Name"])
             if "Relation Name" in node:
                 parts.append(f"on {node['Relation Name']}")
+            if "Index Cond" in node:
+                parts.append(f"cond {node['Index Cond']}")
             lines.append(" ".join(parts))
             for child in node.get("Plans", []):
                 walk(child)
