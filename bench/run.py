@@ -66,13 +66,15 @@ class Bench:
 
     def measure(self, group: str, key: str, label: str, server: Server, paths: list[str],
                 expect: int = 200, rounds: int | None = None,
-                connections: int | None = None) -> Measured:
+                connections: int | None = None, seconds: int | None = None,
+                warm: int = 6) -> Measured:
         m = self._measure(label, server, paths, expect, rounds or self.rounds,
-                          connections or self.connections)
+                          connections or self.connections, seconds or self.seconds, warm)
         self.results.setdefault(group, {})[key] = m
         r = m.result
         shown = (f"{r.rps:8,.0f} req/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms  "
-                 f"÷ ceiling {m.ratio:5.2f}  CPU {m.cpu_ms:5.2f} ms/req" if r else m.note)
+                 f"÷ ceiling {fmt(m.ratio):>5}  CPU {fmt(m.cpu_ms):>5} ms/req {m.note}"
+                 if r else m.note)
         log(f"  {group:10} {label:34} {shown}")
         return m
 
@@ -88,31 +90,31 @@ class Bench:
                 return f"answered {answer.status}, expected {expect}: {line[0]} {snippet}"
         return None
 
-    def _warm(self, server: Server, paths: list[str], connections: int) -> None:
+    def _warm(self, server: Server, paths: list[str], connections: int, runs: int) -> None:
         """Until each path was asked about five times (each worker has seen it, and made
-        what it keeps), or 12 s at most."""
+        what it keeps), or `runs` x 2 s at most."""
         done = 0
-        for _ in range(6):
+        for _ in range(runs):
             done += run_wrk(self.wrk, server.base_url, paths,
                             Load(2, connections, 2)).requests
             if done >= 5 * len(paths):
                 return
 
     def _measure(self, label: str, server: Server, paths: list[str], expect: int,
-                 rounds: int, connections: int) -> Measured:
+                 rounds: int, connections: int, seconds: int, warm: int) -> Measured:
         if not paths:
             return Measured(label, note="no sample in this archive")
         problem = self._probe(server, paths, expect)
         if problem:
             return Measured(label, note=problem)
-        self._warm(server, paths, connections)
+        self._warm(server, paths, connections, warm)
         runs, ceilings, cpu = [], [], 0.0
         for _ in range(rounds):
             ceilings.append(run_wrk(self.wrk, self.ceiling.base_url, ["/"],
                                     self.load(max(2, self.seconds // 2))))
             before = server.cpu_seconds()
             runs.append(run_wrk(self.wrk, server.base_url, paths,
-                                Load(2, connections, self.seconds)))
+                                Load(2, connections, seconds)))
             cpu += server.cpu_seconds() - before
         self.ceiling_runs.extend(ceilings)
         requests = sum(r.requests for r in runs)
@@ -122,12 +124,14 @@ class Bench:
             p90_ms=statistics.median(r.p90_ms for r in runs),
             p99_ms=statistics.median(r.p99_ms for r in runs),
             max_ms=max(r.max_ms for r in runs), errors=sum(r.errors for r in runs))
+        if not requests:
+            return Measured(label, note=f"no answer in {seconds} s x {rounds}")
         ratio = statistics.median(r.rps / c.rps for r, c in zip(runs, ceilings, strict=True))
         units = statistics.median(r.p50_ms / c.p50_ms
                                   for r, c in zip(runs, ceilings, strict=True))
         note = f"{result.errors} errors" if result.errors else ""
         return Measured(label, result, ratio, statistics.mean(c.rps for c in ceilings), units,
-                        1000 * cpu / requests if requests else None, note)
+                        1000 * cpu / requests, note)
 
 
 def app_server(url: str, name: str, python: str, **env: str) -> Server:
@@ -149,7 +153,7 @@ def with_etags(base_url: str, paths: list[str]) -> list[str]:
 
 
 def measure_app(bench: Bench, group: str, server: Server, samples: workload.Samples,
-                keys=tuple(ENDPOINTS), rounds: int | None = None) -> None:
+                keys=tuple(ENDPOINTS), rounds: int | None = None, warm: int = 6) -> None:
     paths = workload.app_paths(samples)
     if "feed" in keys:
         paths["feed"] = workload.follow_next(server.base_url, paths["feed"][0],
@@ -158,7 +162,7 @@ def measure_app(bench: Bench, group: str, server: Server, samples: workload.Samp
         paths["not_modified"] = with_etags(server.base_url, paths["not_modified"])
     for key in keys:
         bench.measure(group, key, ENDPOINTS[key], server, paths[key],
-                      expect=EXPECTED.get(key, 200), rounds=rounds)
+                      expect=EXPECTED.get(key, 200), rounds=rounds, warm=warm)
 
 
 # -- the report -----------------------------------------------------------------------
@@ -387,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
                       ds_paths["page"])
         bench.measure("datasette", "page_suggest",
                       "Datasette page of 50, facet suggestions on (-c4)", ds_server,
-                      ds_paths["page_suggest"], rounds=1, connections=4)
+                      ds_paths["page_suggest"], rounds=1, connections=4,
+                      seconds=max(8, args.seconds), warm=1)
         measure_app(bench, "sqlite", app, samples, keys)
         rss = app.peak_rss_mb()
         before = ceiling.cpu_seconds()
@@ -397,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_uncached:
             with app_server(archive.url, "app-sqlite-uncached", python,
                             READ_CACHE_MAX_BYTES="0") as cold:
-                measure_app(bench, "uncached", cold, samples, keys, rounds=1)
+                measure_app(bench, "uncached", cold, samples, keys, rounds=1, warm=1)
         if baseline is not None:
             base_keys = tuple(k for k in GROWTH_KEYS if k in keys)
             with app_server(baseline.url, "app-sqlite-10k", python) as small:
@@ -417,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
                     with app_server(pg_archive.url, "app-postgresql-uncached", python,
                                     READ_CACHE_MAX_BYTES="0") as pg_cold:
                         measure_app(bench, "pg_uncached", pg_cold, pg_samples, keys,
-                                    rounds=1)
+                                    rounds=1, warm=1)
             finally:
                 drop()
 
