@@ -384,19 +384,24 @@ def main(argv: list[str] | None = None) -> int:
     app = app_server(archive.url, "app-sqlite", python)
     log(f"Load: wrk -t2 -c{args.connections}; per endpoint a warm-up, then {args.rounds} "
         f"rounds of [ceiling {max(2, args.seconds // 2)} s, endpoint {args.seconds} s]")
-    with ceiling, ds_server, app:
-        ds_paths = workload.datasette_paths(db_path.stem, samples)
-        ds_paths["page"] = workload.follow_next(ds_server.base_url, ds_paths["page"][0],
-                                                workload.SAMPLE)
-        bench.measure("datasette", "row", "Datasette row page", ds_server, ds_paths["row"])
-        bench.measure("datasette", "page", "Datasette table page of 50 (no count)", ds_server,
-                      ds_paths["page"])
-        bench.measure("datasette", "page_suggest",
-                      "Datasette page of 50, its defaults (-c4)", ds_server,
-                      ds_paths["page_suggest"], rounds=1, connections=4,
-                      seconds=max(8, args.seconds), warm=1)
-        measure_app(bench, "sqlite", app, samples, keys)
-        rss = app.peak_rss_mb()
+    with ceiling:
+        with ds_server:
+            ds_paths = workload.datasette_paths(db_path.stem, samples)
+            ds_paths["page"] = workload.follow_next(ds_server.base_url, ds_paths["page"][0],
+                                                    workload.SAMPLE)
+            bench.measure("datasette", "row", "Datasette row page", ds_server,
+                          ds_paths["row"])
+            bench.measure("datasette", "page", "Datasette table page of 50 (no count)",
+                          ds_server, ds_paths["page"])
+            bench.measure("datasette", "page_suggest",
+                          "Datasette page of 50, its defaults (-c4)", ds_server,
+                          ds_paths["page_suggest"], rounds=1, connections=4,
+                          seconds=max(8, args.seconds), warm=1)
+        # Datasette is stopped first: it goes on computing what was asked of it after
+        # the load stops, and would take CPU from what is measured next.
+        with app:
+            measure_app(bench, "sqlite", app, samples, keys)
+            rss = app.peak_rss_mb()
         before = ceiling.cpu_seconds()
         check = run_wrk(wrk, ceiling.base_url, ["/"], bench.load(2))
         ceiling_cpu = 1000 * (ceiling.cpu_seconds() - before) / max(1, check.requests)
