@@ -36,6 +36,13 @@ test: $(VENV)/.dev
 		$(BIN)/pytest; \
 	fi
 
+## bench: the read-path benchmark against bare Flask and Datasette (bench/README.md).
+## SCALE=10k|100k|1m claims (default 100k); BENCH_DATABASE_URL=postgresql://... adds a
+## PostgreSQL run in a throw-away database there. Installs Debian's wrk if missing.
+SCALE ?= 100k
+bench: $(VENV)/.runtime
+	$(BIN)/python -m bench --scale $(SCALE)
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 

@@ -50,6 +50,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
+    READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
     RATELIMIT_HEADERS_ENABLED = True
 
     @classmethod

@@ -41,6 +41,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+
+    from app.cache import install_read_cache
+
+    install_read_cache(app)  # public reads kept per worker until the next write
     return app
 
 

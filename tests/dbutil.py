@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from config import normalise_database_url
 
 # Rows that migrations themselves write; never wiped between tests.
-MIGRATION_DATA = {"alembic_version", "rating_scale"}
+MIGRATION_DATA = {"alembic_version", "rating_scale", "content_generation"}
 
 
 def server_url() -> str | None:
@@ -52,3 +52,5 @@ def wipe(engine: sa.Engine, metadata: sa.MetaData) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
+        # Everything changed: answers cached by app/cache.py before the wipe are stale.
+        conn.exec_driver_sql("UPDATE content_generation SET value = value + 1")

@@ -105,12 +105,11 @@ def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int):
     the cursor to resume from, and whether more may follow."""
     if cursor:
         when, last_id = decode_cursor(cursor)
-        stmt = stmt.where(
-            sa.or_(
-                model.updated_at > when,
-                sa.and_(model.updated_at == when, model.id > last_id),
-            )
-        )
+        # A row-value comparison, not (a > x OR a = x AND id > y): both databases seek
+        # the (updated_at, id) index to the cursor, where the OR form reads the index
+        # from its start (deep pages of the feed would cost more and more).
+        stmt = stmt.where(sa.tuple_(model.updated_at, model.id) > sa.tuple_(
+            sa.literal(when, model.updated_at.type), sa.literal(last_id, model.id.type)))
     stmt = stmt.order_by(model.updated_at, model.id).limit(limit)
     items = db.session.scalars(stmt).all()
     next_cursor = encode_cursor(items[-1].updated_at, items[-1].id) if items else cursor

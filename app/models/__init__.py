@@ -22,6 +22,7 @@ from app.models.enums import (
     VerdictState,
 )
 from app.models.event import Dispute, Event
+from app.models.generation import ContentGeneration
 from app.models.revision import Revision
 from app.models.source import Source
 from app.models.user import ApiToken, User
@@ -37,6 +38,7 @@ __all__ = [
     "ClaimAppearance",
     "ClaimAttribution",
     "ClaimKind",
+    "ContentGeneration",
     "DatePrecision",
     "Dispute",
     "DisputeState",

@@ -8,7 +8,7 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Bind Flask-Login, CSRF, the rate limiter and security headers; register pages."""
     from app.extensions import csrf, limiter
-    from app.web import auth, security, templating
+    from app.web import auth, caching, security, templating
     from app.web.blueprint import bp
     from app.web.views import register_views
 
@@ -19,3 +19,4 @@ def register_web(app: Flask) -> None:
     templating.init_app(app)
     register_views()
     app.register_blueprint(bp)
+    app.after_request(caching.mark_public)  # pages anonymous visitors read: public, ETag

@@ -1,0 +1,20 @@
+"""One counter that moves on with every committed change (app/cache.py)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class ContentGeneration(db.Model):
+    """A single row (id 1), made by migration 0003. Every transaction that writes
+    anything adds one to `value` before it commits, so a reader that sees value N sees
+    every change committed up to N: cached public reads made at N are current while
+    the value is still N, on every worker and every app server."""
+
+    __tablename__ = "content_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(sa.BigInteger)

@@ -1,0 +1,1 @@
+"""The read-path benchmark harness (`make bench`)."""
