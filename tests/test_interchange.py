@@ -78,6 +78,12 @@ def test_new_rows_after_import_get_fresh_ids(seeded, other, journalist):
 
         actor = create_user("new@example.org", "New", "journalist")
         event = disputes.create_event(actor, slug="after-import", title="After the import")
+        # the imported rows are searchable, and the search index still follows new rows
+        from app.services.search import search
+
+        assert any(h.kind == "dispute" for h in search("sacked"))
+        disputes.create_source(actor, slug="zanzibar", name="Zanzibar Gazette", kind="outlet")
+        assert [h.title for h in search("zanzibar")] == ["Zanzibar Gazette"]
         assert event.id > max(json.loads(line)["id"] for line in lines
                               if json.loads(line)["_type"] == "events")
 
@@ -205,7 +211,14 @@ def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    # Then the database is as it was
+    # Then the database is as it was, search index and its triggers included
     db.session.remove()
     assert counts() == before
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            triggers = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar()
+            assert triggers == 12
+            assert conn.exec_driver_sql(
+                "INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')") is not None
     assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0

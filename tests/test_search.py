@@ -72,3 +72,11 @@ def test_search_structures_exist_at_head(app):
                 "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")).scalars())
             expected = {f"ix_{t}_fts" for t in ("disputes", "claims", "quotes", "sources")}
     assert expected <= names
+
+
+def test_claims_and_quotes_of_a_deleted_dispute_are_not_found(seeded, editor):
+    dispute = db.session.scalars(
+        sa.select(Dispute).where(Dispute.slug == "russian-troop-count-january-2022")).one()
+    assert search("clear threat", kinds={"claim", "quote"})
+    records.soft_delete(dispute, editor.user)
+    assert search("clear threat", kinds={"claim", "quote"}) == []

@@ -47,6 +47,7 @@ def register_api(app: Flask) -> None:
         docs,
         documents,
         events,
+        exports,
         links,
         quotes,
         ratings,
@@ -77,7 +78,7 @@ def register_api(app: Flask) -> None:
     })
 
     for module in (events, disputes, claims, sources, documents, quotes, links, verdicts,
-                   ratings, revisions, search):
+                   ratings, revisions, search, exports):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to defend against
     app.register_blueprint(docs.bp)

@@ -11,8 +11,9 @@ from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Role, Source
 from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
-from app.schemas.sources import SourceQuery, SourceSchema
+from app.schemas.sources import SourceQuery, SourceSchema, TrackRecordSchema
 from app.services import disputes as service
+from app.services.track_record import track_record
 
 blp = ApiBlueprint("sources", __name__, url_prefix="/api/v1/sources",
                    description="Sources: people, outlets, organisations, government bodies, "
@@ -76,3 +77,12 @@ class SourceRestore(MethodView):
     def post(self, data, record_id):
         """Restore a deleted source"""
         return rec.restore(Source, record_id, data.get("reason", ""))
+
+
+@blp.route("/<int:record_id>/track-record", endpoint="track_record")
+class SourceTrackRecord(MethodView):
+    @blp.response(200, TrackRecordSchema)
+    def get(self, record_id):
+        """A source's track record: its claims by published verdict rating, how often
+        they were denied or corrected, and its share of anonymous sourcing"""
+        return track_record(rec.fetch(Source, record_id)).as_dict()

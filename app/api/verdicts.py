@@ -9,7 +9,7 @@ by (updated_at, id) with an opaque cursor, so corrections and withdrawals, which
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask.views import MethodView
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -38,7 +38,7 @@ from app.schemas.verdicts import (
     WithdrawalSchema,
 )
 from app.services import verdicts as service
-from app.services.claimreview import claimreview
+from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
 from app.services.reads import PUBLIC_VERDICT_STATES
 
@@ -245,7 +245,6 @@ class ClaimReview(MethodView):
         if verdict.state is VerdictState.DRAFT:
             raise NotFound(f"Verdict {record_id} is a draft: it has a ClaimReview once "
                            "published.")
-        url = url_for("verdicts.verdict", record_id=verdict.id, _external=True)
-        body = claimreview(verdict, url=url, base_url=request.host_url)
+        body = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.host_url)
         return current_app.response_class(current_app.json.dumps(body),
                                           mimetype="application/ld+json")

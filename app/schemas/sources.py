@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from marshmallow import fields
+
 from app.models import SourceKind
 from app.schemas.common import (
     Enum,
@@ -11,6 +13,7 @@ from app.schemas.common import (
     Prose,
     QueryId,
     RecordSchema,
+    Schema,
     Slug,
     Text,
     Url,
@@ -35,3 +38,29 @@ class SourceQuery(PageArgs):
     kind = Enum(SourceKind)
     parent_id = QueryId()
     slug = Text(single_line=True)
+
+
+class RatingCountSchema(Schema):
+    value = fields.Integer(dump_only=True)
+    label = fields.String(dump_only=True)
+    count = fields.Integer(dump_only=True)
+
+
+class TrackRecordSchema(Schema):
+    """A source's record: claims it makes or carries, by published verdict rating."""
+
+    source_id = fields.Integer(dump_only=True)
+    claims = fields.Integer(dump_only=True, metadata={
+        "description": "Live claims it makes (claimant) or carries (attribution chain)."})
+    as_claimant = fields.Integer(dump_only=True)
+    as_carrier = fields.Integer(dump_only=True)
+    anonymous = fields.Integer(dump_only=True, metadata={
+        "description": "Of those, claims resting on anonymous sourcing."})
+    anonymous_share = fields.Float(dump_only=True)
+    rated = fields.Integer(dump_only=True, metadata={
+        "description": "Claims with a published verdict."})
+    by_rating = fields.List(fields.Nested(RatingCountSchema), dump_only=True)
+    denied = fields.Integer(dump_only=True, metadata={
+        "description": "Claims denied or contradicted by another claim."})
+    corrected = fields.Integer(dump_only=True, metadata={
+        "description": "Claims corrected or retracted by another claim."})

@@ -42,6 +42,15 @@ def _creative_work(document: Document) -> dict[str, Any]:
     return work
 
 
+def verdict_page_url(verdict: Verdict) -> str:
+    """Where a reader sees the verdict: its claim's page (one URL for the API and the
+    pages, so ClaimReview consumers and crawlers agree)."""
+    from flask import url_for
+
+    return url_for("web.claim", claim_id=verdict.claim_id, _external=True,
+                   _anchor=f"verdict-{verdict.id}")
+
+
 def claimreview(verdict: Verdict, *, url: str, base_url: str = "") -> dict[str, Any]:
     """The ClaimReview for a published or withdrawn verdict (drafts have none)."""
     if verdict.state is VerdictState.DRAFT or verdict.published_at is None:

@@ -40,9 +40,12 @@ class _Kind:
 
 KINDS: dict[str, _Kind] = {
     "dispute": _Kind("disputes", ("question", "summary"), "t.question", "t.id"),
-    "claim": _Kind("claims", ("statement",), "t.statement", "t.dispute_id"),
+    # Claims and quotes are hidden with their (soft-deleted) claim or dispute.
+    "claim": _Kind("claims", ("statement",), "t.statement", "t.dispute_id",
+                   "JOIN disputes d ON d.id = t.dispute_id AND d.deleted_at IS NULL"),
     "quote": _Kind("quotes", ("exact",), "t.exact", "c.dispute_id",
-                   "JOIN claims c ON c.id = t.claim_id AND c.deleted_at IS NULL"),
+                   "JOIN claims c ON c.id = t.claim_id AND c.deleted_at IS NULL"
+                   " JOIN disputes d ON d.id = c.dispute_id AND d.deleted_at IS NULL"),
     "source": _Kind("sources", ("name", "title", "description"), "t.name", "NULL"),
 }
 

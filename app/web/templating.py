@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_login import AnonymousUserMixin, current_user
 
 from app.models import (
@@ -18,7 +18,7 @@ from app.models import (
     Verdict,
     VerdictState,
 )
-from app.services.claimreview import claimreview
+from app.services.claimreview import claimreview, verdict_page_url
 
 LABELS: dict[str, str] = {
     # sourcing levels
@@ -161,9 +161,7 @@ def claimreview_for(verdict: Verdict) -> dict | None:
     """The ClaimReview JSON-LD of a public verdict, or None for a draft."""
     if verdict is None or verdict.state is VerdictState.DRAFT or verdict.published_at is None:
         return None
-    url = url_for("web.claim", claim_id=verdict.claim_id, _external=True,
-                  _anchor=f"verdict-{verdict.id}")
-    return claimreview(verdict, url=url, base_url=request.url_root)
+    return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 
 
 def _viewer():

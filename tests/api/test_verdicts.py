@@ -102,7 +102,8 @@ def test_claimreview_json_ld(client, draft, editor):
     assert response.mimetype == "application/ld+json"
     review = response.get_json(force=True)
     assert (review["@context"], review["@type"]) == ("https://schema.org", "ClaimReview")
-    assert review["url"].endswith(f"{URL}/{draft['id']}")
+    # the same page the web embeds this ClaimReview on
+    assert review["url"].endswith(f"/claims/{draft['claim_id']}#verdict-{draft['id']}")
     assert len(review["claimReviewed"]) <= 75
     rating = review["reviewRating"]
     assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"],
