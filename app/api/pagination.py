@@ -101,8 +101,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int):
-    """One batch of `stmt` in (updated_at, id) order after `cursor`; returns the items,
-    the cursor to resume from, and whether more may follow."""
+    """One batch of `stmt` (a select of rows with `updated_at` and `id` columns of
+    `model`) in (updated_at, id) order after `cursor`; returns the rows, the cursor to
+    resume from, and whether more may follow."""
     if cursor:
         when, last_id = decode_cursor(cursor)
         # A row-value comparison, not (a > x OR a = x AND id > y): both databases seek
@@ -111,6 +112,6 @@ def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int):
         stmt = stmt.where(sa.tuple_(model.updated_at, model.id) > sa.tuple_(
             sa.literal(when, model.updated_at.type), sa.literal(last_id, model.id.type)))
     stmt = stmt.order_by(model.updated_at, model.id).limit(limit)
-    items = db.session.scalars(stmt).all()
+    items = db.session.execute(stmt).all()
     next_cursor = encode_cursor(items[-1].updated_at, items[-1].id) if items else cursor
     return items, next_cursor, len(items) == limit

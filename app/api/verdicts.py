@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, request
 from flask.views import MethodView
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.api import auth
 from app.api import records as rec
@@ -37,6 +37,7 @@ from app.schemas.verdicts import (
     VersionSchema,
     WithdrawalSchema,
 )
+from app.services import verdict_reads
 from app.services import verdicts as service
 from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
@@ -108,9 +109,7 @@ class Verdicts(MethodView):
         `cursor` next time to get only what changed since — corrections and withdrawals
         included. Readers see published and withdrawn verdicts only.
         """
-        stmt = (sa.select(Verdict).join(Verdict.claim).join(Claim.dispute)
-                .options(contains_eager(Verdict.claim), *LOAD)
-                .where(feed_states()))
+        stmt = verdict_reads.select_rows().where(feed_states())
         if auth.include_deleted(query["include_deleted"]):
             stmt = stmt.execution_options(include_deleted=True)
         if query.get("updated_since") is not None:
@@ -121,14 +120,15 @@ class Verdicts(MethodView):
         for name, column in filters.items():
             if query.get(name) is not None:
                 stmt = stmt.where(column == query[name])
-        items, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
-                                          limit=query["limit"])
+        rows, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
+                                         limit=query["limit"])
         headers = {}
         if cursor:
             headers["X-Next-Cursor"] = cursor
         if more:
             headers["Link"] = link_header([("next", page_url(cursor=cursor))])
-        return items, 200, headers
+        # VerdictSchema's output, built from rows (app/services/verdict_reads.py)
+        return current_app.json.response(verdict_reads.as_dicts(rows)), 200, headers
 
     @blp.requires(Role.JOURNALIST)
     @blp.arguments(VerdictSchema)

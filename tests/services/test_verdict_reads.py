@@ -1,0 +1,105 @@
+"""The verdict feed is read as rows (app/services/verdict_reads.py), not dumped from ORM
+objects by VerdictSchema. These tests hold it to the schema: for every verdict, in every
+state — drafts with evidence, corrections that changed the evidence, withdrawals,
+deleted drafts — the feed's JSON is exactly what VerdictSchema dumps, field for field and
+in the schema's order."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Claim, Stance, Verdict, VerdictState
+from app.models.base import utcnow
+from app.schemas.verdicts import VerdictSchema
+from app.services import records, verdict_reads
+from app.services import verdicts as service
+
+FEED = "/api/v1/verdicts"
+
+
+def _every_kind_of_verdict(seeded, journalist, editor) -> None:
+    """Beside the seeded verdicts (published, corrected, draft): a draft with evidence
+    of both kinds, a correction that replaces the evidence, a withdrawal, a deleted
+    draft."""
+    claims = db.session.scalars(
+        sa.select(Claim).where(~Claim.verdicts.any()).order_by(Claim.id)).all()
+    assert len(claims) >= 4
+    document_id = claims[0].first_appearance_id or claims[1].first_appearance_id
+    draft = service.draft_verdict(journalist.user, claims[0].id, 2, "Draft with evidence.", [
+        {"claim_id": claims[1].id, "stance": Stance.REFUTES, "note": "denied on record"},
+        {"document_id": document_id, "stance": Stance.SUPPORTS},
+    ])
+    corrected = service.draft_verdict(journalist.user, claims[1].id, 3, "Unsupported.", [
+        {"claim_id": claims[0].id, "stance": Stance.SUPPORTS}])
+    service.publish(corrected, editor.user)
+    service.correct(corrected, editor.user, reason="A second source.", rating_value=4,
+                    evidence=[{"claim_id": claims[2].id, "stance": Stance.REFUTES,
+                               "note": "new"}])
+    withdrawn = service.draft_verdict(journalist.user, claims[2].id, 1, "False.")
+    service.publish(withdrawn, editor.user)
+    service.withdraw(withdrawn, editor.user, reason="Misattributed.")
+    deleted = service.draft_verdict(journalist.user, claims[3].id, 5, "Accurate.")
+    records.soft_delete(deleted, editor.user, reason="duplicate")
+    assert draft.state is VerdictState.DRAFT
+
+
+def _schema_dump(*, include_deleted: bool, states) -> list[dict]:
+    verdicts = db.session.scalars(
+        sa.select(Verdict).where(Verdict.state.in_(states))
+        .options(selectinload(Verdict.versions))
+        .order_by(Verdict.updated_at, Verdict.id)
+        .execution_options(include_deleted=include_deleted)).all()
+    return VerdictSchema(many=True).dump(verdicts)
+
+
+def _feed(client, headers=None, query: str = "") -> list[dict]:
+    items, url = [], f"{FEED}?limit=3{query}"
+    while url:
+        response = client.get(url, headers=headers or {})
+        assert response.status_code == 200, response.get_json()
+        items.extend(json.loads(response.data))  # keeps the order of the keys
+        link = response.headers.get("Link")
+        url = link[link.index("<") + 1: link.index(">")] if link else None
+    return items
+
+
+def test_the_feed_is_what_the_schema_dumps_for_every_verdict(client, seeded, journalist,
+                                                            editor):
+    # Given verdicts in every state, one deleted
+    _every_kind_of_verdict(seeded, journalist, editor)
+    db.session.expire_all()
+
+    # When an editor reads the whole feed, deleted records included, and a reader too
+    staff = _feed(client, editor.headers, "&include_deleted=true")
+    public = _feed(client)
+
+    # Then each is exactly VerdictSchema's output, in the feed's order
+    expected_staff = _schema_dump(include_deleted=True, states=list(VerdictState))
+    expected_public = _schema_dump(include_deleted=False,
+                                   states=[VerdictState.PUBLISHED, VerdictState.WITHDRAWN])
+    assert [list(item) for item in staff] == [list(item) for item in expected_staff]
+    assert staff == expected_staff
+    assert public == expected_public
+    assert {v["state"] for v in staff} == {"draft", "published", "withdrawn"}
+    assert any(v["deleted_at"] for v in staff)
+    assert any(len(v["evidence"]) == 2 for v in staff)
+    assert not any(v["deleted_at"] or v["state"] == "draft" for v in public)
+
+
+def test_rows_of_hidden_claims_are_hidden_with_them(seeded, editor):
+    # Given a published verdict's claim hidden with its dispute
+    verdict = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).first()
+    dispute = verdict.claim.dispute
+    db.session.execute(sa.update(type(dispute)).where(type(dispute).id == dispute.id)
+                       .values(deleted_at=utcnow()))
+    db.session.commit()
+
+    # When the feed's rows are read, then that verdict is not among them
+    ids = [row["id"] for row in verdict_reads.as_dicts(
+        db.session.execute(verdict_reads.select_rows()).all())]
+    assert ids and verdict.id not in ids
