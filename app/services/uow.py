@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Role, User
+from app.services import feed_order  # noqa: F401  (the feed is stamped in commit order)
 from app.services.audit import acting_as
 from app.services.errors import Conflict, PermissionDenied, StaleVersion, ValidationError
 

@@ -4,10 +4,14 @@ published verdicts arrive — and nothing twice, nothing missed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Verdict, VerdictState
+from app.services import verdicts
 from tests.api.conftest import etag, with_if_match
 
 FEED = "/api/v1/verdicts"
@@ -95,3 +99,49 @@ def test_the_feed_is_cacheable_and_revalidates(client, seeded):
     assert "Authorization" in response.headers["Vary"]
     again = client.get(FEED, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_a_change_that_commits_late_is_not_passed_by_a_cursor(client, seeded):
+    """A writer that took its time stamp before a consumer's cursor but commits after it
+    (a slow transaction, or an app server whose clock lags) still reaches that consumer:
+    the feed is stamped in commit order (app/services/feed_order.py)."""
+    # Given a consumer that synced up to now
+    _, cursor = sync(client, f"{FEED}?limit=100")
+    draft_id = db.session.scalar(sa.select(Verdict.id).where(
+        Verdict.state == VerdictState.DRAFT))
+    db.session.remove()
+
+    # When a writer whose flush stamped a time long before that cursor publishes a draft
+    with Session(db.engine) as slow:
+        verdict = slow.get(Verdict, draft_id)
+        verdict.state = VerdictState.PUBLISHED
+        verdict.published_at = datetime.now(UTC)
+        verdict.updated_at = datetime(2022, 1, 1, tzinfo=UTC)  # what its flush would say
+        slow.flush()
+        slow.commit()
+
+    # Then the consumer's next sync from its cursor brings it, stamped after the cursor
+    changes, next_cursor = sync(client, f"{FEED}?cursor={cursor}")
+    assert [(v["id"], v["state"]) for v in changes] == [(draft_id, "published")]
+    assert changes[0]["updated_at"] > "2026"
+    assert sync(client, f"{FEED}?cursor={next_cursor}")[0] == []
+
+
+def test_feed_stamps_rise_with_every_commit(seeded, editor):
+    # Given a verdict stamped in the future by an app server whose clock runs ahead
+    published = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).all()
+    assert len(published) >= 3
+    ahead = datetime.now(UTC).replace(year=datetime.now(UTC).year + 1)
+    db.session.execute(sa.update(Verdict).where(Verdict.id == published[2].id)
+                       .values(updated_at=ahead))
+    db.session.commit()
+
+    # When two other verdicts are corrected one after the other on a clock behind it
+    stamps = []
+    for verdict in published[:2]:
+        verdicts.correct(verdict, editor.user, reason="A later source.")
+        stamps.append(db.session.get(Verdict, verdict.id).updated_at)
+
+    # Then each lands after everything committed before it, in commit order
+    assert ahead < stamps[0] < stamps[1]
