@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask.views import MethodView
 
 from app.api import auth, conditional
@@ -19,40 +20,12 @@ from app.schemas.disputes import (
     DisputeSchema,
     StateChangeSchema,
 )
+from app.services import dispute_reads, records, search
 from app.services import disputes as service
-from app.services import records, search
-from app.services.reads import DisputeDetail, dispute_detail
 
 blp = ApiBlueprint("disputes", __name__, url_prefix="/api/v1/disputes",
                    description="Disputes: a question at issue, its competing claims, the "
                                "links between them and the verdicts on them.")
-
-
-class _ClaimView:
-    """A claim of the detail, with the verdict this viewer may see."""
-
-    __slots__ = ("claim", "verdict")
-
-    def __init__(self, claim, verdict):
-        self.claim, self.verdict = claim, verdict
-
-    def __getattr__(self, name):
-        return getattr(self.claim, name)
-
-
-class _DisputeView:
-    __slots__ = ("detail", "claims")
-
-    def __init__(self, detail: DisputeDetail):
-        self.detail = detail
-        self.claims = [_ClaimView(c, detail.verdicts.get(c.id)) for c in detail.claims]
-
-    @property
-    def links(self):
-        return self.detail.links
-
-    def __getattr__(self, name):
-        return getattr(self.detail.dispute, name)
 
 
 def matching_disputes(q: str) -> set[int]:
@@ -96,9 +69,10 @@ class DisputeResource(MethodView):
         appearances, quotes with integrity, current verdict) and the links touching them,
         in a constant number of queries whatever the dispute's size.
         """
-        detail = dispute_detail(record_id, include_drafts=auth.is_staff())
-        conditional.etag_version(detail.dispute.lock_version)
-        return _DisputeView(detail)
+        # DisputeDetailSchema's output, built from rows (app/services/dispute_reads.py)
+        body, version = dispute_reads.detail(record_id, include_drafts=auth.is_staff())
+        conditional.etag_version(version)
+        return current_app.json.response(body)
 
     @blp.requires(Role.JOURNALIST, if_match=True)
     @blp.arguments(DisputePatchSchema(partial=True))

@@ -185,10 +185,45 @@ class DetailLinkSchema(Schema):
     lock_version = fields.Integer()
 
 
+class _ClaimView:
+    """A claim of the aggregate, with the verdict its viewer may see."""
+
+    __slots__ = ("claim", "verdict")
+
+    def __init__(self, claim, verdict):
+        self.claim, self.verdict = claim, verdict
+
+    def __getattr__(self, name):
+        return getattr(self.claim, name)
+
+
+class _DisputeView:
+    __slots__ = ("detail", "claims")
+
+    def __init__(self, detail):
+        self.detail = detail
+        self.claims = [_ClaimView(c, detail.verdicts.get(c.id)) for c in detail.claims]
+
+    @property
+    def links(self):
+        return self.detail.links
+
+    def __getattr__(self, name):
+        return getattr(self.detail.dispute, name)
+
+
 class DisputeDetailSchema(DisputeSchema):
     """The whole dispute: event, claims (claimant, attribution chain, appearances,
-    quotes with integrity, current verdict) and every link touching its claims."""
+    quotes with integrity, current verdict) and every link touching its claims.
+
+    The API serves it from rows (app/services/dispute_reads.py); this schema documents
+    it and dumps the ORM aggregate (app.services.reads.DisputeDetail) the same way,
+    which tests/services/test_dispute_reads.py holds the rows to."""
 
     event = fields.Nested(EventSchema, dump_only=True)
     claims = fields.List(fields.Nested(DetailClaimSchema), dump_only=True)
     links = fields.List(fields.Nested(DetailLinkSchema), dump_only=True)
+
+    @pre_dump
+    def _aggregate(self, detail, **kwargs):
+        return _DisputeView(detail) if hasattr(detail, "verdicts") else detail
