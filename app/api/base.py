@@ -12,6 +12,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
 
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
@@ -83,6 +84,21 @@ class ApiBlueprint(Blueprint):
             return wrapper
 
         return decorator
+
+    def restore_route(self, model: type, schema, summary: str) -> None:
+        """`POST /<id>/restore`: an editor brings back a soft-deleted record, with an
+        optional reason for the revision log; answers the record as `schema` shows it."""
+        from app.api import records
+        from app.schemas.common import ReasonSchema
+
+        def post(view, data, record_id):
+            return records.restore(model, record_id, data.get("reason", ""))
+
+        post.__doc__ = summary
+        post = self.requires(Role.EDITOR)(
+            self.arguments(ReasonSchema, required=False)(self.response(200, schema)(post)))
+        view = type(f"{model.__name__}Restore", (MethodView,), {"post": post})
+        self.route("/<int:record_id>/restore", endpoint="restore")(view)
 
     # -- OpenAPI ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Dispute, Role
 from app.schemas.claims import ClaimPatchSchema, ClaimQuery, ClaimSchema
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.services import disputes as service
 
 blp = ApiBlueprint("claims", __name__, url_prefix="/api/v1/claims",
@@ -75,11 +75,4 @@ class ClaimResource(MethodView):
         rec.delete(Claim, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class ClaimRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, ClaimSchema)
-    def post(self, data, record_id):
-        """Restore a deleted claim"""
-        return rec.restore(Claim, record_id, data.get("reason", ""))
+blp.restore_route(Claim, ClaimSchema, "Restore a deleted claim")

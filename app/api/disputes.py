@@ -12,7 +12,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Dispute, Event, Role
-from app.schemas.common import DeleteArgs, ReasonSchema
+from app.schemas.common import DeleteArgs
 from app.schemas.disputes import (
     DisputeDetailSchema,
     DisputePatchSchema,
@@ -105,11 +105,4 @@ class DisputeState(MethodView):
             expected_version=version))
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class DisputeRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, DisputeSchema)
-    def post(self, data, record_id):
-        """Restore a deleted dispute"""
-        return rec.restore(Dispute, record_id, data.get("reason", ""))
+blp.restore_route(Dispute, DisputeSchema, "Restore a deleted dispute")

@@ -11,7 +11,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Document, Role, Source
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.documents import DocumentQuery, DocumentSchema
 from app.services import documents as service
 from app.services.disputes import ref
@@ -76,11 +76,4 @@ class DocumentResource(MethodView):
         rec.delete(Document, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class DocumentRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, DocumentSchema)
-    def post(self, data, record_id):
-        """Restore a deleted document"""
-        return rec.restore(Document, record_id, data.get("reason", ""))
+blp.restore_route(Document, DocumentSchema, "Restore a deleted document")

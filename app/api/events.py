@@ -10,7 +10,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Event, Role
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.events import EventQuery, EventSchema
 from app.services import disputes as service
 from app.services import records
@@ -67,11 +67,4 @@ class EventResource(MethodView):
         rec.delete(Event, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class EventRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, EventSchema)
-    def post(self, data, record_id):
-        """Restore a deleted event"""
-        return rec.restore(Event, record_id, data.get("reason", ""))
+blp.restore_route(Event, EventSchema, "Restore a deleted event")

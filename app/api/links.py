@@ -12,7 +12,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Link, Role
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.links import LinkPatchSchema, LinkQuery, LinkSchema
 from app.services import disputes as service
 from app.services import records
@@ -79,11 +79,4 @@ class LinkResource(MethodView):
         rec.delete(Link, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class LinkRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, LinkSchema)
-    def post(self, data, record_id):
-        """Restore a deleted link"""
-        return rec.restore(Link, record_id, data.get("reason", ""))
+blp.restore_route(Link, LinkSchema, "Restore a deleted link")

@@ -11,7 +11,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Dispute, Quote, Role
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.quotes import QuotePatchSchema, QuoteQuery, QuoteSchema
 from app.services import disputes as service
 
@@ -73,11 +73,4 @@ class QuoteResource(MethodView):
         rec.delete(Quote, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class QuoteRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, QuoteSchema)
-    def post(self, data, record_id):
-        """Restore a deleted quote"""
-        return rec.restore(Quote, record_id, data.get("reason", ""))
+blp.restore_route(Quote, QuoteSchema, "Restore a deleted quote")

@@ -10,7 +10,7 @@ from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Role, Source
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.sources import SourceQuery, SourceSchema, TrackRecordSchema
 from app.services import disputes as service
 from app.services.track_record import track_record
@@ -69,14 +69,7 @@ class SourceResource(MethodView):
         rec.delete(Source, record_id, query["reason"])
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class SourceRestore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, SourceSchema)
-    def post(self, data, record_id):
-        """Restore a deleted source"""
-        return rec.restore(Source, record_id, data.get("reason", ""))
+blp.restore_route(Source, SourceSchema, "Restore a deleted source")
 
 
 @blp.route("/<int:record_id>/track-record", endpoint="track_record")

@@ -28,7 +28,7 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
-from app.schemas.common import DeleteArgs, DetailArgs, ReasonSchema
+from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.verdicts import (
     CorrectionSchema,
     FeedQuery,
@@ -206,14 +206,7 @@ class Withdraw(MethodView):
                                          expected_version=version))
 
 
-@blp.route("/<int:record_id>/restore", endpoint="restore")
-class Restore(MethodView):
-    @blp.requires(Role.EDITOR)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, VerdictSchema)
-    def post(self, data, record_id):
-        """Restore a deleted draft"""
-        return rec.restore(Verdict, record_id, data.get("reason", ""))
+blp.restore_route(Verdict, VerdictSchema, "Restore a deleted draft")
 
 
 @blp.route("/<int:record_id>/history", endpoint="history")

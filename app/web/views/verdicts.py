@@ -32,14 +32,19 @@ def verdicts():
                            state=state)
 
 
+def _back_to_claim(verdict: Verdict):
+    """A verdict lives on its claim's page, at the verdict's history."""
+    return redirect(url_for("web.claim", claim_id=verdict.claim_id,
+                            _anchor=f"verdict-{verdict.id}"))
+
+
 @bp.get("/verdicts/<int:verdict_id>")
 def verdict(verdict_id: int):
     """A verdict lives on its claim's page, with its whole history."""
     verdict = records.get_or_404(Verdict, verdict_id)
     if verdict.state is VerdictState.DRAFT and not is_staff():
         raise NotFound(f"Verdict {verdict_id} does not exist.")
-    return redirect(url_for("web.claim", claim_id=verdict.claim_id,
-                            _anchor=f"verdict-{verdict.id}"))
+    return _back_to_claim(verdict)
 
 
 def _evidence_choices(claim: Claim) -> list[SelectChoice]:
@@ -108,8 +113,7 @@ def edit_verdict(verdict_id: int):
             evidence=form.evidence_data()), record=verdict)
         if saved is not None:
             flash("Draft saved.", "success")
-            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
-                                    _anchor=f"verdict-{verdict.id}"))
+            return _back_to_claim(verdict)
     return render_form("verdicts/form.html", form=form, claim=verdict.claim, verdict=verdict,
                        mode="edit")
 
@@ -124,8 +128,7 @@ def publish_verdict(verdict_id: int):
             verdict, actor(), expected_version=form.expected_version), record=verdict)
         if saved is not None:
             flash("Verdict published. Readers and API consumers can see it now.", "success")
-            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
-                                    _anchor=f"verdict-{verdict.id}"))
+            return _back_to_claim(verdict)
     return render_form("verdicts/publish.html", form=form, verdict=verdict,
                        claim=verdict.claim)
 
@@ -145,8 +148,7 @@ def correct_verdict(verdict_id: int):
             expected_version=form.expected_version), record=verdict)
         if saved is not None:
             flash(f"Correction published as version {verdict.current_version}.", "success")
-            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
-                                    _anchor=f"verdict-{verdict.id}"))
+            return _back_to_claim(verdict)
     return render_form("verdicts/form.html", form=form, claim=verdict.claim, verdict=verdict,
                        mode="correct")
 
@@ -164,7 +166,6 @@ def withdraw_verdict(verdict_id: int):
             expected_version=form.expected_version), record=verdict)
         if saved is not None:
             flash("Verdict withdrawn; the withdrawal and its reason are public.", "success")
-            return redirect(url_for("web.claim", claim_id=verdict.claim_id,
-                                    _anchor=f"verdict-{verdict.id}"))
+            return _back_to_claim(verdict)
     return render_form("verdicts/withdraw.html", form=form, verdict=verdict,
                        claim=verdict.claim)
