@@ -5,10 +5,12 @@ Consumers sync `GET /api/v1/verdicts` by (updated_at, id) from a cursor. Were
 committed last would land *behind* a cursor that a consumer already holds, and that
 consumer would never see the change (a publication, correction or withdrawal lost).
 
-So the verdicts a transaction changed are stamped again just before it commits, while
-it holds the write lock every writer takes — SQLite's one writer; on PostgreSQL a
-transaction advisory lock — with max(now, newest stamp + 1 µs). Each stamp is then
-later than every stamp committed before it, whatever the app servers' clocks say, and
+So the verdicts a transaction changed — and those of the claims it changed, whose
+wording, dispute and appearances the feed entry and its ClaimReview show — are stamped
+again just before it commits, while it holds the write lock every writer takes
+(SQLite's one writer; on PostgreSQL a transaction advisory lock), with max(now, newest
+stamp + 1 µs). Each stamp is then later than every stamp committed before it, whatever
+the app servers' clocks say, and
 a cursor never passes a change that has yet to commit.
 
 Writers that bypass the session (the NDJSON import, which keeps each row's own
@@ -23,10 +25,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.models import Verdict
+from app.models import Claim, ClaimAppearance, Verdict
 from app.models.base import utcnow
 
 _CHANGED = "feed_changed_verdicts"
+_CHANGED_CLAIMS = "feed_changed_claims"
 # Any constant: the one lock under which feed positions are handed out (PostgreSQL).
 _PG_LOCK = 0x636F756E  # "coun"
 _TICK = timedelta(microseconds=1)
@@ -34,10 +37,20 @@ _TICK = timedelta(microseconds=1)
 
 @event.listens_for(Session, "after_flush")
 def _note_changed(session: Session, flush_context) -> None:
-    changed = session.info.setdefault(_CHANGED, set())
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Verdict) and (obj in session.new or session.is_modified(obj)):
-            changed.add(obj.id)
+    """Note the verdicts this flush changed, and the claims whose change shows in their
+    verdicts' feed entries and ClaimReview (wording, dispute, claimant, appearances)."""
+    verdicts = session.info.setdefault(_CHANGED, set())
+    claims = session.info.setdefault(_CHANGED_CLAIMS, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Verdict | Claim | ClaimAppearance) and obj in session.dirty \
+                and not session.is_modified(obj):
+            continue
+        if isinstance(obj, Verdict):
+            verdicts.add(obj.id)
+        elif isinstance(obj, Claim):
+            claims.add(obj.id)
+        elif isinstance(obj, ClaimAppearance):
+            claims.add(obj.claim_id)
 
 
 @event.listens_for(Session, "before_commit")
@@ -45,10 +58,14 @@ def _stamp_in_commit_order(session: Session) -> None:
     # before_commit runs before the commit's own flush: flush now (a no-op when clean),
     # so that every verdict this commit changes is known
     session.flush()
-    if not session.info.get(_CHANGED):
-        return
-    ids = sorted(session.info.pop(_CHANGED))
-    stamp_in_commit_order(session, ids)
+    ids = session.info.pop(_CHANGED, set())
+    claims = session.info.pop(_CHANGED_CLAIMS, set())
+    if claims:
+        ids |= set(session.execute(
+            sa.select(Verdict.id).where(Verdict.claim_id.in_(sorted(claims)))
+            .execution_options(include_deleted=True)).scalars())
+    if ids:
+        stamp_in_commit_order(session, sorted(ids))
 
 
 def stamp_in_commit_order(session: Session, ids: list[int]) -> datetime:
@@ -74,3 +91,4 @@ def stamp_in_commit_order(session: Session, ids: list[int]) -> datetime:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_CHANGED_CLAIMS, None)

@@ -145,3 +145,22 @@ def test_feed_stamps_rise_with_every_commit(seeded, editor):
 
     # Then each lands after everything committed before it, in commit order
     assert ahead < stamps[0] < stamps[1]
+
+
+def test_a_reworded_claim_brings_its_verdict_round_again(client, seeded, journalist):
+    # Given a consumer that synced, and a published verdict's claim
+    _, cursor = sync(client, f"{FEED}?limit=100")
+    verdict = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).first()
+    claim_url = f"/api/v1/claims/{verdict.claim_id}"
+
+    # When a journalist rewords the claim
+    response = client.patch(claim_url, json={"statement": "Reworded after a recording."},
+                            headers=with_if_match(journalist.headers, etag(client, claim_url)))
+    assert response.status_code == 200, response.get_json()
+
+    # Then the next sync brings the verdict, and its ClaimReview has the new words
+    changes, _ = sync(client, f"{FEED}?cursor={cursor}")
+    assert [v["id"] for v in changes] == [verdict.id]
+    review = client.get(f"{FEED}/{verdict.id}/claimreview").get_json()
+    assert review["claimReviewed"] == "Reworded after a recording."
