@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.api import auth
+from app.api import auth, conditional
 from app.api import records as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import FEED_HEADERS, keyset_page, link_header, page_url
@@ -42,6 +42,7 @@ from app.services import verdicts as service
 from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
 from app.services.reads import PUBLIC_VERDICT_STATES
+from app.services.records import MAX_ID
 
 blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
                    description="Verdicts: draft, publish, correct, withdraw; the consumer "
@@ -78,8 +79,9 @@ def visible_states() -> tuple[VerdictState, ...]:
 
 
 
-def feed_states():
-    """The feed's state condition. Readers see every state but drafts: written
+def visible_state():
+    """The state condition of the feed and of a verdict's read. Readers see every state
+    but drafts: written
     `state <> 'draft'` rather than IN (published, withdrawn), which no planner can serve
     from the state index in (updated_at, id) order, so none takes it and sorts every
     public verdict; ix_verdicts_feed gives the order and a page costs the same at 1M
@@ -109,7 +111,7 @@ class Verdicts(MethodView):
         `cursor` next time to get only what changed since — corrections and withdrawals
         included. Readers see published and withdrawn verdicts only.
         """
-        stmt = verdict_reads.select_rows().where(feed_states())
+        stmt = verdict_reads.select_rows().where(visible_state())
         if auth.include_deleted(query["include_deleted"]):
             stmt = stmt.execution_options(include_deleted=True)
         if query.get("updated_since") is not None:
@@ -147,7 +149,15 @@ class VerdictResource(MethodView):
     @blp.response(200, VerdictSchema)
     def get(self, query, record_id):
         """Get a verdict"""
-        return fetch(record_id, include_deleted=query["include_deleted"])
+        # the feed's rows: hidden with a deleted claim or dispute, drafts for staff only
+        stmt = verdict_reads.select_rows().where(Verdict.id == record_id, visible_state())
+        if auth.include_deleted(query["include_deleted"]):
+            stmt = stmt.execution_options(include_deleted=True)
+        rows = db.session.execute(stmt).all() if 0 < record_id <= MAX_ID else []
+        if not rows:
+            raise NotFound(f"Verdict {record_id} does not exist.")
+        conditional.etag_version(rows[0].lock_version)
+        return current_app.json.response(verdict_reads.as_dicts(rows)[0])
 
     @blp.requires(Role.JOURNALIST, if_match=True)
     @blp.arguments(VerdictPatchSchema(partial=True))

@@ -35,12 +35,30 @@ COLUMNS = (
 )
 
 
+_ROWS = (sa.select(*COLUMNS).select_from(Verdict)
+         .join(Verdict.claim).join(Claim.dispute).join(Verdict.author))
+
+
 def select_rows() -> sa.Select:
     """Verdicts with their claim and its dispute (inner joins: the verdict of a hidden
     claim or dispute is hidden with it) and their author; add WHERE and ORDER BY, then
     hand the rows to `as_dicts`."""
-    return (sa.select(*COLUMNS).select_from(Verdict)
-            .join(Verdict.claim).join(Claim.dispute).join(Verdict.author))
+    return _ROWS
+
+
+# The evidence of each verdict's current version (statements are built once: building
+# them cost as much as running them).
+_EVIDENCE = (
+    sa.select(VerdictVersion.verdict_id, VerdictEvidence.claim_id,
+              VerdictEvidence.document_id, VerdictEvidence.stance, VerdictEvidence.note)
+    .join(VerdictEvidence.version)
+    .join(Verdict, Verdict.id == VerdictVersion.verdict_id)
+    .where(VerdictVersion.verdict_id.in_(sa.bindparam("ids", expanding=True)),
+           VerdictVersion.number == Verdict.current_version)
+    .order_by(VerdictEvidence.id)
+    # the rows given were already judged visible (editors may be shown deleted ones)
+    .execution_options(include_deleted=True)
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -52,19 +70,8 @@ def _evidence(rows: Sequence[Row]) -> dict[int, list[dict[str, Any]]]:
     by_verdict: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not rows:
         return by_verdict
-    stmt = (
-        sa.select(VerdictVersion.verdict_id, VerdictEvidence.claim_id,
-                  VerdictEvidence.document_id, VerdictEvidence.stance, VerdictEvidence.note)
-        .join(VerdictEvidence.version)
-        .join(Verdict, Verdict.id == VerdictVersion.verdict_id)
-        .where(VerdictVersion.verdict_id.in_(sa.bindparam("ids", expanding=True)),
-               VerdictVersion.number == Verdict.current_version)
-        .order_by(VerdictEvidence.id)
-        # the rows given were already judged visible (editors may be shown deleted ones)
-        .execution_options(include_deleted=True)
-    )
     ids = {"ids": [row.id for row in rows]}  # one bound list: the statement stays cached
-    for verdict_id, claim_id, document_id, stance, note in db.session.execute(stmt, ids):
+    for verdict_id, claim_id, document_id, stance, note in db.session.execute(_EVIDENCE, ids):
         by_verdict[verdict_id].append({"claim_id": claim_id, "document_id": document_id,
                                        "stance": stance.value, "note": note})
     return by_verdict

@@ -103,3 +103,28 @@ def test_rows_of_hidden_claims_are_hidden_with_them(seeded, editor):
     ids = [row["id"] for row in verdict_reads.as_dicts(
         db.session.execute(verdict_reads.select_rows()).all())]
     assert ids and verdict.id not in ids
+
+
+def test_each_verdict_read_is_what_the_schema_dumps(client, seeded, journalist, editor):
+    # Given verdicts in every state, one deleted
+    _every_kind_of_verdict(seeded, journalist, editor)
+    db.session.expire_all()
+    every = _schema_dump(include_deleted=True, states=list(VerdictState))
+    public = {v["id"] for v in _schema_dump(
+        include_deleted=False, states=[VerdictState.PUBLISHED, VerdictState.WITHDRAWN])}
+    assert public and len(public) < len(every)
+
+    for expected in every:
+        url = f"{FEED}/{expected['id']}"
+        # When an editor asks for it with deleted records, then it is the schema's dump
+        got = client.get(url + "?include_deleted=true", headers=editor.headers)
+        assert got.status_code == 200 and json.loads(got.data) == expected
+        assert list(json.loads(got.data)) == list(expected)
+        assert got.headers["ETag"].startswith(f'"{expected["lock_version"]}-')
+        # and a reader sees exactly the public ones, the same way
+        read = client.get(url)
+        if expected["id"] in public:
+            assert read.status_code == 200 and json.loads(read.data) == expected
+        else:
+            assert read.status_code == 404
+            assert read.get_json()["error"]["code"] == "not_found"
