@@ -222,3 +222,60 @@ def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path
             assert conn.exec_driver_sql(
                 "INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')") is not None
     assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
+
+
+def _refused(lines, **options) -> list[tuple[int, str, str]]:
+    with pytest.raises(ImportError_) as err:
+        import_lines(lines, **options)
+    return err.value.errors
+
+
+def test_worker_processes_name_the_same_lines_as_one_process(seeded, other):
+    # Given an export broken here and there, across many chunks of 7 lines
+    lines = list(export_lines())
+    lines.insert(20, "{not json")
+    claims = [i for i, line in enumerate(lines) if '"_type": "claims"' in line]
+    broken = {claims[0]: {"sourcing_level": "rumour"},  # a column's enum
+              claims[1]: {"statement": ""},  # the API schema's minimum length
+              claims[-1]: {"surprise": 1}}  # an unknown field
+    for index, change in broken.items():
+        lines[index] = json.dumps(dict(json.loads(lines[index]), **change))
+    lines.append(lines[1])  # the first event again, in the last chunk: an id twice
+    assert len(lines) > 10 * 7
+
+    with other.app_context():
+        # When it is imported by worker processes, and in this process alone
+        parallel = _refused(lines, workers=2, chunk_lines=7)
+        alone = _refused(lines, workers=0)
+        assert counts()["claims"] == 0
+
+    # Then both name the same lines and fields, first ones first
+    assert parallel == alone
+    assert [(n, f) for n, f, _ in alone] == [
+        (21, "line"), (claims[0] + 1, "sourcing_level"), (claims[0] + 1, "sourcing_level"),
+        (claims[1] + 1, "statement"), (claims[-1] + 1, "surprise"), (len(lines), "id")]
+    assert "appears twice" in alone[-1][2]
+
+
+def test_worker_processes_stop_at_the_first_errors(seeded, other):
+    # Given an export where every row carries a field the import does not know
+    header, *rows = export_lines()
+    lines = [header] + [line[:-1] + ', "surprise": 1}' for line in rows]
+    assert len(rows) > 50
+
+    with other.app_context():
+        # When it is imported by worker processes, chunk by chunk
+        parallel = _refused(lines, workers=2, chunk_lines=3)
+
+    # Then the errors are those of the first lines, as many as one process reports
+    assert [(n, f) for n, f, _ in parallel] == [(n, "surprise") for n in range(2, 22)]
+    with other.app_context():
+        assert parallel == _refused(lines, workers=0)
+
+
+def test_worker_processes_import_the_same_rows(seeded, other):
+    lines = list(export_lines())
+    with other.app_context():
+        report = import_lines(lines, workers=2, chunk_lines=5)
+        assert report.total == len(lines) - 1
+        assert list(export_lines()) == lines
