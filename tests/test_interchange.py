@@ -139,9 +139,12 @@ def test_cli_export_and_import(seeded, cli, other, tmp_path):
         result = runner.invoke(args=["import", str(path)])
         assert result.exit_code == 0, result.output
         assert f"{seeded['claims']} claims" in result.output
+        assert "Took " in result.output and "writing" in result.output  # how long each step took
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Quote)) == 15
-        again = runner.invoke(args=["import", str(path)])
+        again = runner.invoke(args=["import", "--workers", "0", str(path)])
         assert again.exit_code != 0 and "nothing was written" in again.output
+        negative = runner.invoke(args=["import", "--workers", "-1", str(path)])
+        assert negative.exit_code == 2 and "--workers" in negative.output
 
 
 def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
