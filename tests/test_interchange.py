@@ -282,3 +282,20 @@ def test_worker_processes_import_the_same_rows(seeded, other):
         report = import_lines(lines, workers=2, chunk_lines=5)
         assert report.total == len(lines) - 1
         assert list(export_lines()) == lines
+
+
+@pytest.mark.parametrize("text", [
+    "2022-01-27T10:00:00.367009+00:00", "2022-01-27T10:00:00+00:00",
+    "2022-01-27T12:00:00.367009+02:00", "2022-01-27T10:00:00,367009+00:00",
+    "2022-W04-4T10:00:00.367009+00:00", "0001-01-01T00:00:00.000001+00:00",
+    "9999-12-31T23:59:59.999999+00:00", "2024-02-29T23:59:59.500000-05:00",
+])
+def test_a_timestamp_is_sent_as_sqlalchemy_would_send_it(text):
+    import datetime as dt
+
+    from app.models import Claim
+    from app.services.interchange import _checker
+
+    column = Claim.__table__.c.created_at
+    bind = column.type._cached_bind_processor(db.engine.dialect)
+    assert _checker(column, bind)(text) == bind(dt.datetime.fromisoformat(text))

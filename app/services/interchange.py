@@ -26,6 +26,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -128,8 +129,8 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
     ctype = column.type
     nullable = column.nullable
 
-    def check(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        if bind is None:
+    def check(convert: Callable[[Any], Any], bound: bool = False) -> Callable[[Any], Any]:
+        if bind is None or bound:
             def run(value: Any) -> Any:
                 if value is None:
                     if nullable:
@@ -196,7 +197,19 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
                 raise ValueError("must carry a time zone")
             return parsed
 
-        return check(timestamp)
+        if bind is None or not _sends_utc_text(bind):
+            return check(timestamp)
+
+        def utc_text(value):
+            # The export's own form of a UTC time holds the very characters SQLite is sent
+            # ('2022-01-27 10:00:00.000000'): cut them out instead of formatting them
+            # (checked, and any other form through the bind processor).
+            parsed = timestamp(value)
+            if type(value) is str and _UTC_TEXT.fullmatch(value):
+                return value[:10] + " " + value[11:26]
+            return bind(parsed)
+
+        return check(utc_text, bound=True)
     if python is dt.date:
         def day(value):
             try:
@@ -209,6 +222,14 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
 
 
 _MISSING = object()
+_UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
+
+
+def _sends_utc_text(bind: Callable[[Any], Any]) -> bool:
+    """Whether `bind` turns aware datetimes into the UTC text of _UTC_TEXT's digits."""
+    probes = ("2022-01-27T10:00:00.000000+00:00", "0999-12-31T23:59:59.999999+00:00",
+              "2024-02-29T00:00:00.000001+00:00")
+    return all(bind(dt.datetime.fromisoformat(p)) == p[:10] + " " + p[11:26] for p in probes)
 
 
 @dataclass(frozen=True)
