@@ -152,7 +152,7 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
         message = f"one of {', '.join(ctype.enums)}"
 
         def enum_value(value):
-            if value not in allowed:
+            if type(value) is not str or value not in allowed:  # ([] is unhashable)
                 raise ValueError(message)
             return value
 

@@ -87,3 +87,13 @@ def test_a_schema_with_hooks_of_its_own_is_run_whole():
     validate = content_validator(Range())
     assert validate({"low": "b", "high": "a", "id": 3}) == {"low": ["low above high"]}
     assert validate({"low": "a", "high": "b"}) == {}
+
+
+def test_a_list_where_an_enum_belongs_is_refused_by_name():
+    import json
+
+    header = next(iter(export_lines()))
+    row = dict(EVENT, slug="call", title="The call", date_precision=["day"])
+    with pytest.raises(ImportError_) as refused:
+        import_lines([header, json.dumps(row)])
+    assert [name for _, name, _ in refused.value.errors] == ["date_precision"] * 2
