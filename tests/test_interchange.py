@@ -299,3 +299,60 @@ def test_a_timestamp_is_sent_as_sqlalchemy_would_send_it(text):
     column = Claim.__table__.c.created_at
     bind = column.type._cached_bind_processor(db.engine.dialect)
     assert _checker(column, bind)(text) == bind(dt.datetime.fromisoformat(text))
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended, whoever reaps it
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/stat"), reason="needs /proc")
+def test_the_workers_of_a_killed_import_end_too(database_url, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    # Given a long file (which ends badly: nothing could be written if it ran to the end)
+    header = next(iter(export_lines()))
+    template = {"_type": "events", "date_precision": "day", "occurred_on": None,
+                "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
+                "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
+                "deleted_at": None}
+    path = tmp_path / "long.ndjson"
+    with open(path, "w") as fh:
+        fh.write(header + "\n")
+        for n in range(300_000):
+            fh.write(json.dumps(dict(template, id=1 + n, slug=f"e-{n}", title=f"E{n}")) + "\n")
+        fh.write("{not json\n")
+    env = dict(os.environ, DATABASE_URL=database_url, FLASK_APP="wsgi",
+               COUNTERCLAIM_ENV="development")
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "import", "--workers", "2",
+                             str(path)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    try:
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            workers = {int(pid) for pid in children.read_text().split()}
+            time.sleep(0.02)
+        assert len(workers) == 2, "the import started no worker processes"
+
+        # When the import is killed while its workers check lines
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+
+    # Then its workers end by themselves, soon
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
