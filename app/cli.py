@@ -78,7 +78,7 @@ def export_command(output: str | None) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Processes that check the lines (default: one per CPU, at most 4; "
-                   "0 checks them in this process).")
+                   "0 or 1 checks them in this process).")
 def import_command(path: str, workers: int | None) -> None:
     """Import an export file: all of it, or — naming the first errors — nothing."""
     import os
