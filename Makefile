@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: $(VENV)/.dev
 SCALE ?= 100k
 bench: $(VENV)/.runtime
 	$(BIN)/python -m bench --scale $(SCALE)
+
+## bench-import: `flask import` of the SCALE archive's export into a fresh SQLite database,
+## with worker processes and without; BASELINE=<git rev> also times that revision's import.
+bench-import: $(VENV)/.runtime
+	$(BIN)/python -m bench.importrate --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -76,7 +76,10 @@ def export_command(output: str | None) -> None:
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_command(path: str) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Processes that check the lines (default: one per CPU, at most 4; "
+                   "0 or 1 checks them in this process).")
+def import_command(path: str, workers: int | None) -> None:
     """Import an export file: all of it, or — naming the first errors — nothing."""
     import os
 
@@ -86,11 +89,13 @@ def import_command(path: str) -> None:
         length=os.path.getsize(path), label="Importing", file=None
     ) as bar:
         try:
-            report = import_lines(fh, progress=bar.update)
+            report = import_lines(fh, progress=bar.update, workers=workers)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
     click.echo(f"Imported {report.total} records: "
                + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
+    click.echo(f"Took {sum(report.seconds.values()):.1f} s: "
+               + ", ".join(f"{step} {s:.1f} s" for step, s in report.seconds.items()) + ".")
 
 
 users_cli = click.Group("users", help="Manage users and their roles.")

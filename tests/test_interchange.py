@@ -139,9 +139,12 @@ def test_cli_export_and_import(seeded, cli, other, tmp_path):
         result = runner.invoke(args=["import", str(path)])
         assert result.exit_code == 0, result.output
         assert f"{seeded['claims']} claims" in result.output
+        assert "Took " in result.output and "writing" in result.output  # how long each step took
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Quote)) == 15
-        again = runner.invoke(args=["import", str(path)])
+        again = runner.invoke(args=["import", "--workers", "0", str(path)])
         assert again.exit_code != 0 and "nothing was written" in again.output
+        negative = runner.invoke(args=["import", "--workers", "-1", str(path)])
+        assert negative.exit_code == 2 and "--workers" in negative.output
 
 
 def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
@@ -222,3 +225,134 @@ def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path
             assert conn.exec_driver_sql(
                 "INSERT INTO claims_fts(claims_fts) VALUES ('integrity-check')") is not None
     assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
+
+
+def _refused(lines, **options) -> list[tuple[int, str, str]]:
+    with pytest.raises(ImportError_) as err:
+        import_lines(lines, **options)
+    return err.value.errors
+
+
+def test_worker_processes_name_the_same_lines_as_one_process(seeded, other):
+    # Given an export broken here and there, across many chunks of 7 lines
+    lines = list(export_lines())
+    lines.insert(20, "{not json")
+    claims = [i for i, line in enumerate(lines) if '"_type": "claims"' in line]
+    broken = {claims[0]: {"sourcing_level": "rumour"},  # a column's enum
+              claims[1]: {"statement": ""},  # the API schema's minimum length
+              claims[-1]: {"surprise": 1}}  # an unknown field
+    for index, change in broken.items():
+        lines[index] = json.dumps(dict(json.loads(lines[index]), **change))
+    lines.append(lines[1])  # the first event again, in the last chunk: an id twice
+    assert len(lines) > 10 * 7
+
+    with other.app_context():
+        # When it is imported by worker processes, and in this process alone
+        parallel = _refused(lines, workers=2, chunk_lines=7)
+        alone = _refused(lines, workers=0)
+        assert counts()["claims"] == 0
+
+    # Then both name the same lines and fields, first ones first
+    assert parallel == alone
+    assert [(n, f) for n, f, _ in alone] == [
+        (21, "line"), (claims[0] + 1, "sourcing_level"), (claims[0] + 1, "sourcing_level"),
+        (claims[1] + 1, "statement"), (claims[-1] + 1, "surprise"), (len(lines), "id")]
+    assert "appears twice" in alone[-1][2]
+
+
+def test_worker_processes_stop_at_the_first_errors(seeded, other):
+    # Given an export where every row carries a field the import does not know
+    header, *rows = export_lines()
+    lines = [header] + [line[:-1] + ', "surprise": 1}' for line in rows]
+    assert len(rows) > 50
+
+    with other.app_context():
+        # When it is imported by worker processes, chunk by chunk
+        parallel = _refused(lines, workers=2, chunk_lines=3)
+
+    # Then the errors are those of the first lines, as many as one process reports
+    assert [(n, f) for n, f, _ in parallel] == [(n, "surprise") for n in range(2, 22)]
+    with other.app_context():
+        assert parallel == _refused(lines, workers=0)
+
+
+def test_worker_processes_import_the_same_rows(seeded, other):
+    lines = list(export_lines())
+    with other.app_context():
+        report = import_lines(lines, workers=2, chunk_lines=5)
+        assert report.total == len(lines) - 1
+        assert list(export_lines()) == lines
+
+
+@pytest.mark.parametrize("text", [
+    "2022-01-27T10:00:00.367009+00:00", "2022-01-27T10:00:00+00:00",
+    "2022-01-27T12:00:00.367009+02:00", "2022-01-27T10:00:00,367009+00:00",
+    "2022-W04-4T10:00:00.367009+00:00", "0001-01-01T00:00:00.000001+00:00",
+    "9999-12-31T23:59:59.999999+00:00", "2024-02-29T23:59:59.500000-05:00",
+])
+def test_a_timestamp_is_sent_as_sqlalchemy_would_send_it(text):
+    import datetime as dt
+
+    from app.models import Claim
+    from app.services.interchange import _checker
+
+    column = Claim.__table__.c.created_at
+    bind = column.type._cached_bind_processor(db.engine.dialect)
+    assert _checker(column, bind)(text) == bind(dt.datetime.fromisoformat(text))
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended, whoever reaps it
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/stat"), reason="needs /proc")
+def test_the_workers_of_a_killed_import_end_too(database_url, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    # Given a long file (which ends badly: nothing could be written if it ran to the end)
+    header = next(iter(export_lines()))
+    template = {"_type": "events", "date_precision": "day", "occurred_on": None,
+                "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
+                "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
+                "deleted_at": None}
+    path = tmp_path / "long.ndjson"
+    with open(path, "w") as fh:
+        fh.write(header + "\n")
+        for n in range(300_000):
+            fh.write(json.dumps(dict(template, id=1 + n, slug=f"e-{n}", title=f"E{n}")) + "\n")
+        fh.write("{not json\n")
+    env = dict(os.environ, DATABASE_URL=database_url, FLASK_APP="wsgi",
+               COUNTERCLAIM_ENV="development")
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "import", "--workers", "2",
+                             str(path)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    try:
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            workers = {int(pid) for pid in children.read_text().split()}
+            time.sleep(0.02)
+        assert len(workers) == 2, "the import started no worker processes"
+
+        # When the import is killed while its workers check lines
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+
+    # Then its workers end by themselves, soon
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
