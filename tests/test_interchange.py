@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from app.models import Claim, Quote, Revision
+from app.models import Claim, Quote, Revision, Source
 from app.services.interchange import ImportError_, export_lines, import_lines
 from config import TestingConfig
 from seeds.loader import counts
@@ -120,6 +120,55 @@ def test_dangling_references_and_duplicates_are_refused(seeded, other):
     with pytest.raises(ImportError_) as err:
         import_lines(list(export_lines()))
     assert "already exists" in err.value.errors[0][2]
+
+
+def _line_of(lines: list[str], kind: str, index: int = 0) -> int:
+    return [i for i, line in enumerate(lines) if f'"_type": "{kind}"' in line][index]
+
+
+def test_what_must_be_unique_is_named_by_line(seeded, other):
+    # Given an export where a second event takes the first one's slug
+    lines = list(export_lines())
+    first, second = _line_of(lines, "events", 0), _line_of(lines, "events", 1)
+    event = json.loads(lines[second])
+    event["slug"] = json.loads(lines[first])["slug"]
+    lines[second] = json.dumps(event)
+
+    with other.app_context():
+        # When it is imported, then the clash is named by line and field, nothing written
+        with pytest.raises(ImportError_) as err:
+            import_lines(lines)
+        assert err.value.errors == [(second + 1, "slug", f"{event['slug']} is already used "
+                                     f"by line {first + 1} of the file")]
+        assert counts()["events"] == 0
+
+    # and so is a source whose slug a source already in the database has
+    exported = list(export_lines())
+    source = json.loads(exported[_line_of(exported, "sources")])
+    source.update(id=999_999, parent_id=None)
+    with other.app_context():
+        import_lines(exported)
+        with pytest.raises(ImportError_) as err:
+            import_lines([exported[0], json.dumps(source)])
+        assert err.value.errors == [(2, "slug", f"{source['slug']} is already used by "
+                                     "sources in this database")]
+        assert db.session.get(Source, 999_999) is None
+
+
+def test_a_database_rule_the_checks_miss_is_a_refusal_not_a_crash(seeded, other):
+    # Given a source that names itself as its parent (a CHECK constraint of the table)
+    lines = list(export_lines())
+    index = _line_of(lines, "sources")
+    source = json.loads(lines[index])
+    source["parent_id"] = source["id"]
+    lines[index] = json.dumps(source)
+
+    with other.app_context():
+        # When it is imported, then it is refused as a whole and nothing is written
+        with pytest.raises(ImportError_) as err:
+            import_lines(lines)
+        assert "refused" in err.value.message and "not_own_parent" in err.value.message
+        assert counts()["sources"] == 0 and counts()["claims"] == 0
 
 
 def test_header_is_required(other):

@@ -116,7 +116,8 @@ class ImportError_(ValidationError):
 
     def __init__(self, errors: list[tuple[int, str, str]]):
         self.errors = errors
-        shown = "; ".join(f"line {n}: {f}: {m}" for n, f, m in errors[:5])
+        shown = "; ".join(f"line {n}: {f}: {m}" if n else f"{f}: {m}"
+                          for n, f, m in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         super().__init__(f"Import refused, nothing was written: {shown}{more}",
                          {f"line {n}.{f}": [m] for n, f, m in errors})
@@ -547,6 +548,60 @@ def _check_references(plans: dict[str, _TablePlan], by_table: dict[str, _Rows],
                                f"{target} {value} is neither in the file nor in the database"))
 
 
+def _unique_keys(table: sa.Table) -> list[tuple[str, ...]]:
+    """The column sets `table` holds unique, besides its id."""
+    keys = [tuple(c.name for c in constraint.columns) for constraint in table.constraints
+            if isinstance(constraint, sa.UniqueConstraint)]
+    keys += [tuple(c.name for c in index.columns) for index in table.indexes if index.unique]
+    return [key for key in dict.fromkeys(keys) if key != ("id",)]
+
+
+def _check_unique(plans: dict[str, _TablePlan], by_table: dict[str, _Rows],
+                  errors: list) -> None:
+    """No two rows of the file, and no row of the file and one already in the database,
+    share what must be unique (a slug, a URL, an email, a version number): named by
+    line and field here rather than refused by the database at the insert."""
+    for name, rows in by_table.items():
+        plan = plans[name]
+        for key in _unique_keys(plan.table):
+            indexes = [plan.columns.index(column) for column in key]
+            field = key[-1] if len(key) > 1 else key[0]
+            first_line: dict[tuple, int] = {}
+            for number, row in zip(rows.numbers, rows.values, strict=True):
+                value = tuple(row[i] for i in indexes)
+                if None in value:
+                    continue  # NULLs never clash
+                if value in first_line:
+                    errors.append((number, field, f"{', '.join(map(str, value))} is "
+                                   f"already used by line {first_line[value]} of the file"))
+                    if len(errors) >= MAX_ERRORS:
+                        return
+                else:
+                    first_line[value] = number
+            _clashes_in_database(plan.table, key, first_line, field, errors)
+            if len(errors) >= MAX_ERRORS:
+                return
+
+
+def _clashes_in_database(table: sa.Table, key: tuple[str, ...], lines: dict[tuple, int],
+                         field: str, errors: list) -> None:
+    if not lines or db.session.execute(sa.select(table.c.id).limit(1)).first() is None:
+        return  # an empty table (the usual import) clashes with nothing
+    columns = [table.c[column] for column in key]
+    values = sorted(lines, key=repr)
+    for start in range(0, len(values), 900):
+        chunk = values[start:start + 900]
+        # the first column narrows it down; the whole key is compared here
+        found = db.session.execute(sa.select(*columns).where(
+            columns[0].in_(sorted({v[0] for v in chunk}, key=repr)))).all()
+        for existing in map(tuple, found):
+            if existing in lines:
+                errors.append((lines[existing], field, f"{', '.join(map(str, existing))} "
+                               f"is already used by {table.name} in this database"))
+                if len(errors) >= MAX_ERRORS:
+                    return
+
+
 def _parents_first(plan: _TablePlan, rows: list[tuple]) -> list[tuple]:
     """Order self-referencing rows (sources.parent_id) so parents are inserted first."""
     by_id = {row[plan.id_index]: row for row in rows}
@@ -638,6 +693,8 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
     report.seconds["lines"] = checked - started
     if not errors:
         _check_references(plans, by_table, errors)
+    if not errors:
+        _check_unique(plans, by_table, errors)
         report.seconds["references"] = time.perf_counter() - checked
     if errors:
         raise ImportError_(errors)
@@ -656,6 +713,11 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
         _restore_search_index(session.connection(), deferred)
         _reset_sequences(report.counts)
         session.commit()
+    except sa.exc.IntegrityError as exc:
+        # a rule of the database the checks above do not know (a CHECK constraint)
+        session.rollback()
+        raise ImportError_([(0, "file", "the database refused it, nothing was written: "
+                             f"{exc.orig}".splitlines()[0])]) from None
     except BaseException:
         session.rollback()
         raise
