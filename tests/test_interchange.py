@@ -229,6 +229,21 @@ def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
     return False
 
 
+def _bulk_events_file(path, head: list[str], *, first_id: int, count: int = 300_000,
+                      tail: str = ""):
+    """`head` (export lines), then `count` events from id `first_id`, then `tail`."""
+    event = {"_type": "events", "date_precision": "day", "occurred_on": None,
+             "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
+             "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
+             "deleted_at": None}
+    with open(path, "w") as fh:
+        fh.writelines(line + "\n" for line in head)
+        for n in range(first_id, first_id + count):
+            fh.write(json.dumps(dict(event, id=n, slug=f"bulk-{n}", title=f"E{n}")) + "\n")
+        fh.write(tail)
+    return path
+
+
 def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path):
     import os
     import signal
@@ -236,17 +251,7 @@ def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path
     import sys
 
     # Given a large file: the seeded export plus 300,000 more events
-    lines = list(export_lines())
-    template = {"_type": "events", "date_precision": "day", "occurred_on": None,
-                "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
-                "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
-                "deleted_at": None}
-    path = tmp_path / "big.ndjson"
-    with open(path, "w") as fh:
-        fh.writelines(line + "\n" for line in lines)
-        for n in range(300_000):
-            fh.write(json.dumps(dict(template, id=1000 + n, slug=f"bulk-{n}", title=f"E{n}"))
-                     + "\n")
+    path = _bulk_events_file(tmp_path / "big.ndjson", list(export_lines()), first_id=1000)
     db.session.remove()  # end this session's transaction before emptying the tables
     wipe(db.engine, db.metadata)
     before = counts()
@@ -370,17 +375,8 @@ def test_the_workers_of_a_killed_import_end_too(database_url, tmp_path):
     from pathlib import Path
 
     # Given a long file (which ends badly: nothing could be written if it ran to the end)
-    header = next(iter(export_lines()))
-    template = {"_type": "events", "date_precision": "day", "occurred_on": None,
-                "summary": "bulk", "created_at": "2022-01-27T00:00:00+00:00",
-                "updated_at": "2022-01-27T00:00:00+00:00", "lock_version": 1,
-                "deleted_at": None}
-    path = tmp_path / "long.ndjson"
-    with open(path, "w") as fh:
-        fh.write(header + "\n")
-        for n in range(300_000):
-            fh.write(json.dumps(dict(template, id=1 + n, slug=f"e-{n}", title=f"E{n}")) + "\n")
-        fh.write("{not json\n")
+    path = _bulk_events_file(tmp_path / "long.ndjson", [next(iter(export_lines()))],
+                             first_id=1, tail="{not json\n")
     env = dict(os.environ, DATABASE_URL=database_url, FLASK_APP="wsgi",
                COUNTERCLAIM_ENV="development")
     proc = subprocess.Popen([sys.executable, "-m", "flask", "import", "--workers", "2",
