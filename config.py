@@ -53,6 +53,9 @@ class Config:
     # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
     READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
     RATELIMIT_HEADERS_ENABLED = True
+    # API writes per account (a runaway script gets 429s, not the database); bulk loads
+    # go through `flask import`.
+    API_WRITE_RATE_LIMIT = os.environ.get("API_WRITE_RATE_LIMIT", "300 per minute")
 
     @classmethod
     def validate(cls) -> None:

@@ -12,11 +12,14 @@ from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
 
+from flask import current_app
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 
 from app.api import auth, conditional
+from app.extensions import limiter
 from app.models import Role
 
 BEARER = "bearerAuth"
@@ -50,6 +53,20 @@ WRITE_HEADERS = {
 }
 
 
+def _write_limit() -> str:
+    return current_app.config["API_WRITE_RATE_LIMIT"]
+
+
+def _writer_key() -> str:
+    """Writes count against the token's account (against the address without one)."""
+    user = auth.current_user()
+    return f"user:{user.id}" if user is not None else get_remote_address()
+
+
+def _limits_off() -> bool:
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 def _mark(func: Callable, **info) -> None:
     func._apidoc = deepcopy(getattr(func, "_apidoc", {}))
     func._apidoc.setdefault(DOC_KEY, {}).update(info)
@@ -70,7 +87,8 @@ class ApiBlueprint(Blueprint):
 
     def requires(self, role: Role, *, if_match: bool = False) -> Callable:
         """The operation needs a bearer token of `role` or higher (401 / 403), and, with
-        `if_match`, an If-Match header (428; 412 is decided by the view)."""
+        `if_match`, an If-Match header (428; 412 is decided by the view). Writes are
+        limited per account (API_WRITE_RATE_LIMIT; 429 past it)."""
 
         def decorator(func):
             @wraps(func)
@@ -80,8 +98,12 @@ class ApiBlueprint(Blueprint):
                     conditional.require_if_match()
                 return func(*args, **kwargs)
 
-            _mark(wrapper, role=role, if_match=if_match)
-            return wrapper
+            # one budget for all of an account's writes, whichever resource they touch
+            limited = limiter.shared_limit(_write_limit, scope="api-writes",
+                                           key_func=_writer_key,
+                                           exempt_when=_limits_off)(wrapper)
+            _mark(limited, role=role, if_match=if_match)
+            return limited
 
         return decorator
 

@@ -185,3 +185,41 @@ def test_api_writes_need_no_csrf_token_when_csrf_protection_is_on(database_url, 
         response = client.post("/api/v1/events", json={"slug": "csrf", "title": "C"},
                                headers=journalist.headers)
         assert response.status_code == 201, response.get_json()
+
+
+def test_a_flood_of_writes_gets_429_per_account(database_url, journalist, editor):
+    """A runaway script holding a token gets 429s (in the envelope, with Retry-After)
+    once it passes the per-account write limit; other accounts and reads go on."""
+    from app import create_app
+    from config import TestingConfig
+
+    class Limited(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "memory://"
+        API_WRITE_RATE_LIMIT = "3 per minute"
+
+    client = create_app(Limited).test_client()
+    # Given three writes of one account, to different resources
+    statuses = [
+        client.post("/api/v1/events", json={"slug": "e1", "title": "One"},
+                    headers=journalist.headers).status_code,
+        client.post("/api/v1/sources", json={"slug": "s1", "name": "S", "kind": "person"},
+                    headers=journalist.headers).status_code,
+        client.post("/api/v1/events", json={"slug": "e2", "title": "Two"},
+                    headers=journalist.headers).status_code,
+    ]
+    assert statuses == [201, 201, 201]
+
+    # When it writes once more, then it is refused, and nothing is written
+    flood = client.post("/api/v1/events", json={"slug": "e3", "title": "Three"},
+                        headers=journalist.headers)
+    error = envelope(flood, 429)
+    assert error["code"] == "too_many_requests"
+    assert int(flood.headers["Retry-After"]) > 0
+    assert client.get("/api/v1/events?slug=e3").get_json() == []
+
+    # while another account writes and anyone reads
+    assert client.post("/api/v1/events", json={"slug": "e4", "title": "Four"},
+                       headers=editor.headers).status_code == 201
+    assert client.get("/api/v1/events").status_code == 200
