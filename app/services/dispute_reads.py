@@ -35,26 +35,13 @@ from app.models import (
     Quote,
     Source,
     Verdict,
-    VerdictState,
 )
 from app.services.errors import NotFound
-from app.services.reads import PUBLIC_VERDICT_STATES
+from app.services.reads import visible_verdict
 from app.services.records import MAX_ID
 
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _record(row) -> dict[str, Any]:
-    """RecordSchema's fields."""
-    return {"id": row.id, "created_at": _iso(row.created_at),
-            "updated_at": _iso(row.updated_at), "deleted_at": _iso(row.deleted_at),
-            "lock_version": row.lock_version}
-
-
+_DISPUTE = sa.bindparam("dispute_id")
 _RECORD = ("id", "created_at", "updated_at", "deleted_at", "lock_version")
 
 
@@ -62,10 +49,14 @@ def _columns(model, *names: str) -> list:
     return [getattr(model, name) for name in names]
 
 
-def _sources(ids: set[int]) -> dict[int, sa.Row]:
-    """The sources `ids` and all their ancestors (visible ones only), by id."""
-    rows = _run("sources", ids=sorted(ids)) if ids else []
-    return {row.id: row for row in rows}
+def _select(model, *names: str, where, order_by=()) -> sa.Select:
+    return sa.select(*_columns(model, *names)).where(where).order_by(*order_by)
+
+
+def _of_claims(model, *names: str, order_by) -> sa.Select:
+    """Rows hanging off the dispute's claims; the join to Claim keeps deleted claims out."""
+    return _select(model, "claim_id", *names, where=Claim.dispute_id == _DISPUTE,
+                   order_by=order_by).join(Claim, Claim.id == model.claim_id)
 
 
 def _with_ancestors() -> sa.Select:
@@ -78,59 +69,6 @@ def _with_ancestors() -> sa.Select:
                         .join(chain, table.c.id == chain.c.parent_id))
     return _select(Source, "id", "slug", "name", "kind", "title", "description",
                    "parent_id", where=Source.id.in_(sa.select(chain.c.id)))
-
-
-def _source_ref(row: sa.Row | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"id": row.id, "slug": row.slug, "name": row.name, "kind": row.kind.value,
-            "title": row.title, "description": row.description}
-
-
-def _claimant(row: sa.Row | None, sources: dict[int, sa.Row]) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    affiliation, seen, node = [], {row.id}, sources.get(row.parent_id)
-    while node is not None and node.id not in seen:  # a deleted parent ends the chain
-        affiliation.append({"id": node.id, "name": node.name, "title": node.title})
-        seen.add(node.id)
-        node = sources.get(node.parent_id)
-    return {**_source_ref(row), "affiliation": affiliation}
-
-
-def _document_ref(row: sa.Row | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"id": row.id, "title": row.title, "url": row.url,
-            "published_at": _iso(row.published_at), "publisher_id": row.publisher_id,
-            "text_sha256": row.text_sha256}
-
-
-def _current_verdict(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, Any] | None:
-    """As app.services.reads.current_verdict: the newest visible, preferring one that
-    is not withdrawn."""
-    visible = [v for v in verdicts if include_drafts or v.state in PUBLIC_VERDICT_STATES]
-    if not visible:
-        return None
-    live = [v for v in visible if v.state is not VerdictState.WITHDRAWN]
-    v = (live or visible)[-1]
-    return {"id": v.id, "state": v.state.value, "rating_value": v.rating_value,
-            "rating_label": RATING_LABELS[v.rating_value], "rationale": v.rationale,
-            "current_version": v.current_version, "published_at": _iso(v.published_at),
-            "updated_at": _iso(v.updated_at)}
-
-
-_DISPUTE = sa.bindparam("dispute_id")
-
-
-def _select(model, *names: str, where, order_by=()) -> sa.Select:
-    return sa.select(*_columns(model, *names)).where(where).order_by(*order_by)
-
-
-def _of_claims(model, *names: str, order_by) -> sa.Select:
-    """Rows hanging off the dispute's claims; the join to Claim keeps deleted claims out."""
-    return _select(model, "claim_id", *names, where=Claim.dispute_id == _DISPUTE,
-                   order_by=order_by).join(Claim, Claim.id == model.claim_id)
 
 
 # Built once: a request only binds its ids (statement construction was a third of the
@@ -168,6 +106,62 @@ _STATEMENTS = {
 
 def _run(name: str, **params) -> list[sa.Row]:
     return db.session.execute(_STATEMENTS[name], params).all()
+
+
+# -- rows to DisputeDetailSchema's dicts ----------------------------------
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _record(row) -> dict[str, Any]:
+    """RecordSchema's fields."""
+    return {"id": row.id, "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at), "deleted_at": _iso(row.deleted_at),
+            "lock_version": row.lock_version}
+
+
+def _sources(ids: set[int]) -> dict[int, sa.Row]:
+    """The sources `ids` and all their ancestors (visible ones only), by id."""
+    rows = _run("sources", ids=sorted(ids)) if ids else []
+    return {row.id: row for row in rows}
+
+
+def _source_ref(row: sa.Row | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"id": row.id, "slug": row.slug, "name": row.name, "kind": row.kind.value,
+            "title": row.title, "description": row.description}
+
+
+def _claimant(row: sa.Row | None, sources: dict[int, sa.Row]) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    affiliation, seen, node = [], {row.id}, sources.get(row.parent_id)
+    while node is not None and node.id not in seen:  # a deleted parent ends the chain
+        affiliation.append({"id": node.id, "name": node.name, "title": node.title})
+        seen.add(node.id)
+        node = sources.get(node.parent_id)
+    return {**_source_ref(row), "affiliation": affiliation}
+
+
+def _document_ref(row: sa.Row | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"id": row.id, "title": row.title, "url": row.url,
+            "published_at": _iso(row.published_at), "publisher_id": row.publisher_id,
+            "text_sha256": row.text_sha256}
+
+
+def _verdict_summary(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, Any] | None:
+    v = visible_verdict(verdicts, include_drafts=include_drafts)
+    if v is None:
+        return None
+    return {"id": v.id, "state": v.state.value, "rating_value": v.rating_value,
+            "rating_label": RATING_LABELS[v.rating_value], "rationale": v.rationale,
+            "current_version": v.current_version, "published_at": _iso(v.published_at),
+            "updated_at": _iso(v.updated_at)}
 
 
 def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, Any], int]:
@@ -234,7 +228,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
                  "closest_match": q.closest_match, "diff": q.diff,
                  "checked_at": _iso(q.checked_at), "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
-            "verdict": _current_verdict(by_claim["verdicts", c.id], include_drafts),
+            "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),
             "updated_at": _iso(c.updated_at),
             "lock_version": c.lock_version,
         } for c in claims],

@@ -3,7 +3,9 @@ of queries, whatever their size."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,6 +27,7 @@ from app.services.errors import NotFound
 from app.services.records import MAX_ID
 
 PUBLIC_VERDICT_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
+V = TypeVar("V")
 
 
 @dataclass
@@ -40,10 +43,15 @@ class DisputeDetail:
 
 
 def current_verdict(claim: Claim, *, include_drafts: bool = False) -> Verdict | None:
-    """The newest verdict a viewer may see: a draft only for staff, else the newest
-    published one, else the newest withdrawn one (so a withdrawal is visible)."""
-    visible = [v for v in claim.verdicts
-               if include_drafts or v.state in PUBLIC_VERDICT_STATES]
+    """The verdict to show for a claim (see `visible_verdict`)."""
+    return visible_verdict(claim.verdicts, include_drafts=include_drafts)
+
+
+def visible_verdict(verdicts: Sequence[V], *, include_drafts: bool = False) -> V | None:
+    """Of a claim's verdicts (objects or rows with `state`, oldest first), the one a
+    viewer sees: a draft only for staff, else the newest published one, else the newest
+    withdrawn one (so a withdrawal is visible)."""
+    visible = [v for v in verdicts if include_drafts or v.state in PUBLIC_VERDICT_STATES]
     if not visible:
         return None
     live = [v for v in visible if v.state is not VerdictState.WITHDRAWN]
