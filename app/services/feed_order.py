@@ -5,13 +5,13 @@ Consumers sync `GET /api/v1/verdicts` by (updated_at, id) from a cursor. Were
 committed last would land *behind* a cursor that a consumer already holds, and that
 consumer would never see the change (a publication, correction or withdrawal lost).
 
-So the verdicts a transaction changed — and those of the claims it changed, whose
-wording, dispute and appearances the feed entry and its ClaimReview show — are stamped
-again just before it commits, while it holds the write lock every writer takes
-(SQLite's one writer; on PostgreSQL a transaction advisory lock), with max(now, newest
-stamp + 1 µs). Each stamp is then later than every stamp committed before it, whatever
-the app servers' clocks say, and
-a cursor never passes a change that has yet to commit.
+So the verdicts a transaction changed — and those whose feed entry or ClaimReview
+shows something it changed: a claim's wording, dispute or appearances, a claimant's
+name, a document's title, URL or publisher — are stamped again just before it commits,
+while it holds the write lock every writer takes (SQLite's one writer; on PostgreSQL a
+transaction advisory lock), with max(now, newest stamp + 1 µs). Each stamp is then
+later than every stamp committed before it, whatever the app servers' clocks say, and a
+cursor never passes a change that has yet to commit.
 
 Writers that bypass the session (the NDJSON import, which keeps each row's own
 timestamps so that a round trip is identical) are not re-stamped.
@@ -19,57 +19,67 @@ timestamps so that a round trip is identical) are not re-stamped.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.models import Claim, ClaimAppearance, Verdict
+from app.models import Claim, ClaimAppearance, Document, Source, Verdict
 from app.models.base import utcnow
 
-_CHANGED = "feed_changed_verdicts"
-_CHANGED_CLAIMS = "feed_changed_claims"
+_CHANGED = "feed_changes"
 # Any constant: the one lock under which feed positions are handed out (PostgreSQL).
 _PG_LOCK = 0x636F756E  # "coun"
 _TICK = timedelta(microseconds=1)
+# What a verdict's feed entry and ClaimReview show, by the model it is stored in.
+_WATCHED = {Verdict: "verdicts", Claim: "claims", ClaimAppearance: "appearances",
+            Source: "sources", Document: "documents"}
 
 
 @event.listens_for(Session, "after_flush")
 def _note_changed(session: Session, flush_context) -> None:
-    """Note the verdicts this flush changed, and the claims whose change shows in their
-    verdicts' feed entries and ClaimReview (wording, dispute, claimant, appearances)."""
-    verdicts = session.info.setdefault(_CHANGED, set())
-    claims = session.info.setdefault(_CHANGED_CLAIMS, set())
+    """Note what this flush changed of what verdicts show: the verdicts themselves; their
+    claims (wording, dispute, claimant), the claims' appearances; the claimants and
+    documents (names, titles, URLs, publishers) their ClaimReview names."""
+    changed = session.info.setdefault(_CHANGED, defaultdict(set))
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Verdict | Claim | ClaimAppearance) and obj in session.dirty \
-                and not session.is_modified(obj):
+        kind = _WATCHED.get(type(obj))
+        if kind is None or (obj in session.dirty and not session.is_modified(obj)):
             continue
-        if isinstance(obj, Verdict):
-            verdicts.add(obj.id)
-        elif isinstance(obj, Claim):
-            claims.add(obj.id)
-        elif isinstance(obj, ClaimAppearance):
-            claims.add(obj.claim_id)
+        changed[kind].add(obj.claim_id if kind == "appearances" else obj.id)
+
+
+def _affected(changed: dict[str, set[int]]) -> sa.Select:
+    """The ids of the verdicts whose feed entry or ClaimReview the changes touch."""
+    sources, documents = sorted(changed["sources"]), sorted(changed["documents"])
+    claims = sorted(changed["claims"] | changed["appearances"])
+    shown_documents = sa.union(
+        sa.select(Document.id).where(Document.id.in_(documents)),
+        sa.select(Document.id).where(Document.publisher_id.in_(sources)))
+    claims_shown = sa.union(
+        sa.select(Claim.id).where(Claim.id.in_(claims)),
+        sa.select(Claim.id).where(Claim.claimant_id.in_(sources)),
+        sa.select(Claim.id).where(Claim.first_appearance_id.in_(shown_documents)),
+        sa.select(ClaimAppearance.claim_id)
+        .where(ClaimAppearance.document_id.in_(shown_documents)))
+    return sa.select(Verdict.id).where(sa.or_(
+        Verdict.id.in_(sorted(changed["verdicts"])), Verdict.claim_id.in_(claims_shown)))
 
 
 @event.listens_for(Session, "before_commit")
 def _stamp_in_commit_order(session: Session) -> None:
     # before_commit runs before the commit's own flush: flush now (a no-op when clean),
-    # so that every verdict this commit changes is known
+    # so that everything this commit changes is known
     session.flush()
-    ids = session.info.pop(_CHANGED, set())
-    claims = session.info.pop(_CHANGED_CLAIMS, set())
-    if claims:
-        ids |= set(session.execute(
-            sa.select(Verdict.id).where(Verdict.claim_id.in_(sorted(claims)))
-            .execution_options(include_deleted=True)).scalars())
-    if ids:
-        stamp_in_commit_order(session, sorted(ids))
+    changed = session.info.pop(_CHANGED, None)
+    if changed and any(changed.values()):
+        stamp_in_commit_order(session, _affected(changed))
 
 
-def stamp_in_commit_order(session: Session, ids: list[int]) -> datetime:
-    """Give the verdicts `ids` the next feed position; returns the stamp."""
+def stamp_in_commit_order(session: Session, verdict_ids: sa.Select) -> datetime:
+    """Give the verdicts `verdict_ids` selects the next feed position; returns the stamp."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
@@ -81,9 +91,10 @@ def stamp_in_commit_order(session: Session, ids: list[int]) -> datetime:
     stamp = utcnow()
     if newest is not None and stamp <= newest:
         stamp = newest + _TICK
+    # (an UPDATE is not filtered for soft deletes: deleted records count too)
     session.execute(
-        sa.update(Verdict).where(Verdict.id.in_(ids)).values(updated_at=stamp)
-        .execution_options(synchronize_session=False, include_deleted=True)
+        sa.update(Verdict).where(Verdict.id.in_(verdict_ids))
+        .values(updated_at=stamp).execution_options(synchronize_session=False)
     )
     return stamp
 
@@ -91,4 +102,3 @@ def stamp_in_commit_order(session: Session, ids: list[int]) -> datetime:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
-    session.info.pop(_CHANGED_CLAIMS, None)

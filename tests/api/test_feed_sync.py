@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Verdict, VerdictState
+from app.models import Claim, Verdict, VerdictState
 from app.services import verdicts
 from tests.api.conftest import etag, with_if_match
 
@@ -164,3 +164,30 @@ def test_a_reworded_claim_brings_its_verdict_round_again(client, seeded, journal
     assert [v["id"] for v in changes] == [verdict.id]
     review = client.get(f"{FEED}/{verdict.id}/claimreview").get_json()
     assert review["claimReviewed"] == "Reworded after a recording."
+
+
+def test_renaming_what_a_claimreview_names_brings_the_verdict_round(client, seeded,
+                                                                    journalist):
+    # Given a consumer that synced, and a published verdict whose claim has a claimant
+    # and a first appearance
+    verdict = db.session.scalars(sa.select(Verdict).join(Verdict.claim).where(
+        Verdict.state == VerdictState.PUBLISHED,
+        Claim.first_appearance_id.is_not(None)).order_by(Verdict.id)).first()
+    claim = verdict.claim
+    for url, change, shown in (
+        (f"/api/v1/sources/{claim.claimant_id}", {"name": "Renamed claimant"},
+         lambda review: review["itemReviewed"]["author"]["name"]),
+        (f"/api/v1/documents/{claim.first_appearance_id}", {"title": "Retitled report"},
+         lambda review: review["itemReviewed"]["firstAppearance"]["headline"]),
+    ):
+        _, cursor = sync(client, f"{FEED}?limit=100")
+        # When a journalist renames it
+        response = client.patch(url, json=change,
+                                headers=with_if_match(journalist.headers, etag(client, url)))
+        assert response.status_code == 200, response.get_json()
+
+        # Then the next sync brings that verdict again, its ClaimReview showing the change
+        changes, _ = sync(client, f"{FEED}?cursor={cursor}")
+        assert verdict.id in [v["id"] for v in changes]
+        review = client.get(f"{FEED}/{verdict.id}/claimreview").get_json()
+        assert shown(review) == next(iter(change.values()))
