@@ -48,10 +48,6 @@ blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
                    description="Verdicts: draft, publish, correct, withdraw; the consumer "
                                "feed; each verdict's public history and ClaimReview.")
 
-# What VerdictSchema shows: the current version's evidence, the author, the dispute.
-LOAD = (selectinload(Verdict.versions).selectinload(VerdictVersion.evidence),
-        joinedload(Verdict.author))
-
 CLAIMREVIEW_LOAD = (
     joinedload(Claim.claimant),
     joinedload(Claim.first_appearance).joinedload(Document.publisher),
@@ -78,22 +74,25 @@ def visible_states() -> tuple[VerdictState, ...]:
     return tuple(VerdictState) if auth.is_staff() else PUBLIC_VERDICT_STATES
 
 
+def visible_rows(include_deleted: bool) -> sa.Select:
+    """The verdict rows (app/services/verdict_reads.py) this viewer may see: hidden with
+    a deleted claim or dispute; drafts for staff; deleted ones for editors who ask.
 
-def visible_state():
-    """The state condition of the feed and of a verdict's read. Readers see every state
-    but drafts: written
-    `state <> 'draft'` rather than IN (published, withdrawn), which no planner can serve
-    from the state index in (updated_at, id) order, so none takes it and sorts every
-    public verdict; ix_verdicts_feed gives the order and a page costs the same at 1M
-    verdicts as at 10k. Staff see every state."""
-    if auth.is_staff():
-        return sa.true()
-    return Verdict.state != VerdictState.DRAFT
+    Readers see every state but drafts: written `state <> 'draft'` rather than IN
+    (published, withdrawn), which no planner can serve from the state index in
+    (updated_at, id) order, so none takes it and sorts every public verdict;
+    ix_verdicts_feed gives the order and a page costs the same at 1M verdicts as at 10k."""
+    stmt = verdict_reads.select_rows()
+    if not auth.is_staff():
+        stmt = stmt.where(Verdict.state != VerdictState.DRAFT)
+    if auth.include_deleted(include_deleted):
+        stmt = stmt.execution_options(include_deleted=True)
+    return stmt
 
 
-def fetch(record_id: int, *, include_deleted: bool = False) -> Verdict:
+def fetch(record_id: int) -> Verdict:
     """The verdict if this viewer may see it: drafts are staff-only, as if absent."""
-    verdict = rec.fetch(Verdict, record_id, include_deleted=include_deleted)
+    verdict = rec.fetch(Verdict, record_id)
     if verdict.state not in visible_states():
         raise NotFound(f"Verdict {record_id} does not exist.")
     return verdict
@@ -111,9 +110,7 @@ class Verdicts(MethodView):
         `cursor` next time to get only what changed since — corrections and withdrawals
         included. Readers see published and withdrawn verdicts only.
         """
-        stmt = verdict_reads.select_rows().where(visible_state())
-        if auth.include_deleted(query["include_deleted"]):
-            stmt = stmt.execution_options(include_deleted=True)
+        stmt = visible_rows(query["include_deleted"])
         if query.get("updated_since") is not None:
             stmt = stmt.where(Verdict.updated_at >= query["updated_since"])
         filters = {"state": Verdict.state, "rating_value": Verdict.rating_value,
@@ -149,10 +146,7 @@ class VerdictResource(MethodView):
     @blp.response(200, VerdictSchema)
     def get(self, query, record_id):
         """Get a verdict"""
-        # the feed's rows: hidden with a deleted claim or dispute, drafts for staff only
-        stmt = verdict_reads.select_rows().where(Verdict.id == record_id, visible_state())
-        if auth.include_deleted(query["include_deleted"]):
-            stmt = stmt.execution_options(include_deleted=True)
+        stmt = visible_rows(query["include_deleted"]).where(Verdict.id == record_id)
         rows = db.session.execute(stmt).all() if 0 < record_id <= MAX_ID else []
         if not rows:
             raise NotFound(f"Verdict {record_id} does not exist.")
