@@ -48,6 +48,8 @@ def _note_changed(session: Session, flush_context) -> None:
         kind = _WATCHED.get(type(obj))
         if kind is None or (obj in session.dirty and not session.is_modified(obj)):
             continue
+        if obj in session.new and kind in ("claims", "sources", "documents"):
+            continue  # no verdict shows it yet (one made with it is new itself)
         changed[kind].add(obj.claim_id if kind == "appearances" else obj.id)
 
 
