@@ -3,7 +3,7 @@
 Built from ORM objects (app.services.reads.dispute_detail, which the dispute page still
 uses) and dumped by marshmallow, a dispute of ten claims cost ~9 ms of CPU: nine
 queries with deep loader options, ~70 objects and ~70,000 attribute lookups. Here it is
-ten plain selects of the columns shown — ORM-enabled, so the soft-delete filter hides
+eleven plain selects of the columns shown — ORM-enabled, so the soft-delete filter hides
 deleted records exactly as it does for the objects — assembled into dicts.
 
 `DisputeDetailSchema` stays the contract and the OpenAPI document;
@@ -17,7 +17,6 @@ added here; that test fails until it is.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,10 +38,10 @@ from app.models import (
 from app.services.errors import NotFound
 from app.services.reads import visible_verdict
 from app.services.records import MAX_ID
+from app.services.rows import RECORD_COLUMNS, iso, record_fields
 
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
-_RECORD = ("id", "created_at", "updated_at", "deleted_at", "lock_version")
 
 
 def _columns(model, *names: str) -> list:
@@ -74,9 +73,9 @@ def _with_ancestors() -> sa.Select:
 # Built once: a request only binds its ids (statement construction was a third of the
 # cost of this read).
 _STATEMENTS = {
-    "dispute": _select(Dispute, *_RECORD, "event_id", "slug", "question", "summary",
+    "dispute": _select(Dispute, *RECORD_COLUMNS, "event_id", "slug", "question", "summary",
                        "state", where=Dispute.id == _DISPUTE),
-    "event": _select(Event, *_RECORD, "slug", "title", "occurred_on", "date_precision",
+    "event": _select(Event, *RECORD_COLUMNS, "slug", "title", "occurred_on", "date_precision",
                      "summary", where=Event.id == sa.bindparam("event_id")),
     "claims": _select(Claim, "id", "position", "statement", "kind", "sourcing_level",
                       "independent_sources", "stated_at", "stated_precision", "claimant_id",
@@ -111,17 +110,6 @@ def _run(name: str, **params) -> list[sa.Row]:
 # -- rows to DisputeDetailSchema's dicts ----------------------------------
 
 
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _record(row) -> dict[str, Any]:
-    """RecordSchema's fields."""
-    return {"id": row.id, "created_at": _iso(row.created_at),
-            "updated_at": _iso(row.updated_at), "deleted_at": _iso(row.deleted_at),
-            "lock_version": row.lock_version}
-
-
 def _sources(ids: set[int]) -> dict[int, sa.Row]:
     """The sources `ids` and all their ancestors (visible ones only), by id."""
     rows = _run("sources", ids=sorted(ids)) if ids else []
@@ -150,7 +138,7 @@ def _document_ref(row: sa.Row | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"id": row.id, "title": row.title, "url": row.url,
-            "published_at": _iso(row.published_at), "publisher_id": row.publisher_id,
+            "published_at": iso(row.published_at), "publisher_id": row.publisher_id,
             "text_sha256": row.text_sha256}
 
 
@@ -160,8 +148,8 @@ def _verdict_summary(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, 
         return None
     return {"id": v.id, "state": v.state.value, "rating_value": v.rating_value,
             "rating_label": RATING_LABELS[v.rating_value], "rationale": v.rationale,
-            "current_version": v.current_version, "published_at": _iso(v.published_at),
-            "updated_at": _iso(v.updated_at)}
+            "current_version": v.current_version, "published_at": iso(v.published_at),
+            "updated_at": iso(v.updated_at)}
 
 
 def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, Any], int]:
@@ -197,7 +185,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
 
     event = events[0] if events else None
     body = {
-        **_record(dispute),
+        **record_fields(dispute),
         "event_id": dispute.event_id,
         "slug": dispute.slug,
         "question": dispute.question,
@@ -210,7 +198,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
             "kind": c.kind.value,
             "sourcing_level": c.sourcing_level.value,
             "independent_sources": c.independent_sources,
-            "stated_at": _iso(c.stated_at),
+            "stated_at": iso(c.stated_at),
             "stated_precision": c.stated_precision.value,
             "claimant": _claimant(sources.get(c.claimant_id), sources),
             "attribution_chain": [
@@ -226,15 +214,15 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
                  "document_id": q.document_id, "exact": q.exact, "prefix": q.prefix,
                  "suffix": q.suffix, "integrity": q.integrity.value,
                  "closest_match": q.closest_match, "diff": q.diff,
-                 "checked_at": _iso(q.checked_at), "lock_version": q.lock_version}
+                 "checked_at": iso(q.checked_at), "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
             "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),
-            "updated_at": _iso(c.updated_at),
+            "updated_at": iso(c.updated_at),
             "lock_version": c.lock_version,
         } for c in claims],
         "event": None if event is None else {
-            **_record(event), "slug": event.slug, "title": event.title,
-            "occurred_on": _iso(event.occurred_on),
+            **record_fields(event), "slug": event.slug, "title": event.title,
+            "occurred_on": iso(event.occurred_on),
             "date_precision": event.date_precision.value, "summary": event.summary},
         "links": [{
             "id": link.id, "from_claim_id": link.from_claim_id,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from sqlalchemy.engine import Row
 
 from app.extensions import db
 from app.models import RATING_LABELS, Claim, User, Verdict, VerdictEvidence, VerdictVersion
+from app.services.rows import iso, record_fields
 
 # What the feed selects: the verdict's columns, its claim's dispute and its author.
 COLUMNS = (
@@ -61,10 +61,6 @@ _EVIDENCE = (
 )
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _evidence(rows: Sequence[Row]) -> dict[int, list[dict[str, Any]]]:
     """verdict id -> the evidence of its current version, in id order."""
     by_verdict: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -83,11 +79,7 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
     evidence = _evidence(rows)
     return [
         {
-            "id": row.id,
-            "created_at": _iso(row.created_at),
-            "updated_at": _iso(row.updated_at),
-            "deleted_at": _iso(row.deleted_at),
-            "lock_version": row.lock_version,
+            **record_fields(row),
             "claim_id": row.claim_id,
             "dispute_id": row.dispute_id,
             "state": row.state.value,
@@ -96,7 +88,7 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
             "rationale": row.rationale,
             "evidence": evidence.get(row.id, []),
             "current_version": row.current_version,
-            "published_at": _iso(row.published_at),
+            "published_at": iso(row.published_at),
             "author": {"id": row.author_id, "name": row.author_name},
         }
         for row in rows

@@ -1,0 +1,22 @@
+"""Row values as the API's schemas dump them, for the read models that skip the ORM
+(verdict_reads.py, dispute_reads.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+# RecordSchema's fields: every stored record shows them.
+RECORD_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "lock_version")
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """As marshmallow's DateTime and Date fields dump it."""
+    return value.isoformat() if value is not None else None
+
+
+def record_fields(row: Any) -> dict[str, Any]:
+    """RecordSchema's fields of a row that has RECORD_COLUMNS."""
+    return {"id": row.id, "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at), "deleted_at": iso(row.deleted_at),
+            "lock_version": row.lock_version}
