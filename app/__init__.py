@@ -24,6 +24,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
 
     from app import models  # noqa: F401  (register every table on the metadata)
+
+    install_session_hooks()
+
     from app.errors import register_error_handlers
     from app.feeds import bp as feeds_bp
     from app.health import bp as health_bp
@@ -46,6 +49,27 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     install_read_cache(app)  # public reads kept per worker until the next write
     return app
+
+
+def install_session_hooks() -> None:
+    """Every ORM session's hooks, installed here in the order they run (each once per
+    process; Flask-SQLAlchemy's sessions, CLI commands' and tests' plain ones alike):
+
+    1. visibility (`services.policy`): soft-deleted rows stay out of every ORM query
+       unless it asks for them;
+    2. audit (`services.audit`): each flush writes the Revisions of what it changed;
+    3. feed order (`services.feed_order`): the verdicts a transaction touched are stamped
+       just before it commits, in commit order;
+    4. read cache (`app.cache`): a transaction that wrote anything — the three above
+       included — moves the content generation on, last, before it commits.
+    """
+    from app.cache import install_generation
+    from app.services import audit, feed_order, policy
+
+    policy.install()
+    audit.install()
+    feed_order.install()
+    install_generation()
 
 
 def _migrations_dir() -> Path:

@@ -93,14 +93,20 @@ def _session_connections(session: Session) -> frozenset[sa.Connection]:
     return frozenset() if transaction is None else transaction.connections
 
 
-@event.listens_for(Session, "after_flush")
 def _flushed(session: Session, flush_context) -> None:
     _bump_if_written(session)
 
 
-@event.listens_for(Session, "before_commit")
 def _committing(session: Session) -> None:
     _bump_if_written(session)  # Core or driver-level writes made without a flush
+
+
+def install_generation(session_class: type[Session] = Session) -> None:
+    """Move the content generation on in every transaction of `session_class` that
+    wrote. Once; after the other session hooks, whose writes it must follow."""
+    for name, listener in (("after_flush", _flushed), ("before_commit", _committing)):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
 
 
 def bump(connection: sa.Connection) -> None:

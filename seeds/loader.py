@@ -32,6 +32,9 @@ from app.models import (
 )
 from app.services import disputes as dispute_service
 from app.services import documents as document_service
+from app.services import events as event_service
+from app.services import links as link_service
+from app.services import sources as source_service
 from app.services import users as user_service
 from app.services import verdicts as verdict_service
 
@@ -79,8 +82,8 @@ class Loader:
         for item in items:  # parents are listed before their children
             found = db.session.scalar(sa.select(Source).where(Source.slug == item["slug"]))
             if found is None:
-                found = dispute_service.create_source(
-                    self.actor,
+                found = source_service.create_source(
+                    actor=self.actor,
                     slug=item["slug"],
                     name=item["name"],
                     kind=item["kind"],
@@ -99,7 +102,7 @@ class Loader:
             found = db.session.scalar(sa.select(Document).where(Document.title == title))
             if found is None:
                 found = document_service.create_document(
-                    self.actor,
+                    actor=self.actor,
                     title=title,
                     url=item.get("url"),
                     publisher_id=self.source(item["publisher"]) if item.get("publisher") else None,
@@ -114,8 +117,8 @@ class Loader:
         for item in items:
             found = db.session.scalar(sa.select(Event).where(Event.slug == item["slug"]))
             if found is None:
-                found = dispute_service.create_event(
-                    self.actor,
+                found = event_service.create_event(
+                    actor=self.actor,
                     slug=item["slug"],
                     title=item["title"],
                     occurred_on=item.get("occurred_on"),
@@ -157,7 +160,7 @@ class Loader:
         if db.session.scalar(sa.select(Dispute.id).where(Dispute.slug == item["slug"])):
             return False
         dispute = dispute_service.log_dispute(
-            self.actor,
+            actor=self.actor,
             event_id=self.events[item["event"]].id,
             slug=item["slug"],
             question=item["question"],
@@ -172,11 +175,11 @@ class Loader:
             for qspec, quote in zip(spec.get("quotes", []), claim.quotes, strict=True):
                 quotes[qspec["key"]] = quote
         for link in item.get("links", []):
-            dispute_service.link_claims(
-                self.actor,
+            link_service.link_claims(
                 claims[link["from"]].id,
                 claims[link["to"]].id,
                 link["type"],
+                actor=self.actor,
                 scope="quote" if link.get("quote") else "claim",
                 scope_quote_id=quotes[link["quote"]].id if link.get("quote") else None,
                 note=link.get("note", ""),
@@ -199,26 +202,26 @@ class Loader:
     def _verdict(self, spec: dict[str, Any], claims: dict[str, Claim]) -> None:
         first, *corrections = spec["versions"]
         verdict = verdict_service.draft_verdict(
-            self.actor,
             claims[spec["claim"]].id,
             first["rating"],
             first["rationale"].strip(),
             self._evidence(first.get("evidence", []), claims),
+            actor=self.actor,
         )
         if spec.get("state", "published") == "draft":
             return
-        verdict_service.publish(verdict, self.actor)
+        verdict_service.publish(verdict, actor=self.actor)
         for version in corrections:
             verdict_service.correct(
                 verdict,
-                self.actor,
+                actor=self.actor,
                 reason=version["reason"].strip(),
                 rating_value=version["rating"],
                 rationale=version["rationale"].strip(),
                 evidence=self._evidence(version.get("evidence", []), claims),
             )
         if spec.get("state") == "withdrawn":
-            verdict_service.withdraw(verdict, self.actor, reason=spec["withdraw_reason"])
+            verdict_service.withdraw(verdict, actor=self.actor, reason=spec["withdraw_reason"])
 
 
 def counts() -> dict[str, int]:

@@ -58,8 +58,8 @@ def test_a_write_in_another_worker_is_seen_on_the_next_request(
     other = create_app(Other)
     verdict_id, editor_id = published_verdict().id, editor.user.id
     with other.app_context():
-        verdicts.withdraw(db.session.get(Verdict, verdict_id), db.session.get(User, editor_id),
-                          reason="The source recanted.")
+        verdicts.withdraw(db.session.get(Verdict, verdict_id),
+                          actor=db.session.get(User, editor_id), reason="The source recanted.")
         db.session.remove()
         db.engine.dispose()
     # Then this app's next answer has it, and the old ETag no longer gets a 304
@@ -69,7 +69,7 @@ def test_a_write_in_another_worker_is_seen_on_the_next_request(
 
 def test_every_committed_write_moves_the_generation_and_a_rollback_does_not(seeded, editor):
     start = generation()
-    verdicts.withdraw(published_verdict(), editor.user, reason="Misattributed.")
+    verdicts.withdraw(published_verdict(), actor=editor.user, reason="Misattributed.")
     after_orm = generation()
     assert after_orm > start
     # Core statements through the session count too

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Verdict, VerdictState
-from app.services import records, verdicts
+from app.services import claims as claim_service
+from app.services import verdicts
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -38,7 +39,7 @@ def test_atom_feed_shows_withdrawals_and_supports_304(client, seeded, editor):
     first = client.get("/feeds/verdicts.atom")
     assert client.get("/feeds/verdicts.atom",
                       headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    verdicts.withdraw(verdict, editor.user, reason="The source recanted <b>on air</b>.")
+    verdicts.withdraw(verdict, actor=editor.user, reason="The source recanted <b>on air</b>.")
     after = client.get("/feeds/verdicts.atom", headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200
     entry = ET.fromstring(after.data).find("a:entry", NS)  # newest first
@@ -52,8 +53,9 @@ def test_csv_export(client, seeded, journalist, editor):
     # a hostile claim text must not become a spreadsheet formula
     draft = sa.select(Verdict).where(Verdict.state == VerdictState.DRAFT)
     verdict = db.session.scalars(draft).one()
-    records.update(verdict.claim, {"statement": '=HYPERLINK("http://evil")'}, journalist.user)
-    verdicts.publish(verdict, editor.user)
+    claim_service.update_claim(verdict.claim, {"statement": '=HYPERLINK("http://evil")'},
+                               actor=journalist.user)
+    verdicts.publish(verdict, actor=editor.user)
 
     response = client.get("/exports/verdicts.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

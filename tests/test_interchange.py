@@ -11,7 +11,11 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.models import Claim, Quote, Revision, Source
-from app.services.interchange import ImportError_, export_lines, import_lines
+from app.services import claims as claim_service
+from app.services import events as event_service
+from app.services import lifecycle
+from app.services import sources as source_service
+from app.services.interchange import ImportRefused, export_lines, import_lines
 from config import TestingConfig
 from seeds.loader import counts
 from tests.dbutil import throwaway_database, wipe
@@ -42,12 +46,12 @@ def other(other_app):
 
 def test_export_import_export_is_identical(seeded, other, editor):
     # Given a seeded database with history (edits, a soft delete, a correction)
-    from app.services import records
 
     claim = db.session.scalars(sa.select(Claim).where(~Claim.verdicts.any())
                                .order_by(Claim.id)).first()
-    records.update(claim, {"statement": "Edited ‘statement’ — with “quotes”."}, editor.user)
-    records.soft_delete(claim, editor.user, reason="test")
+    claim_service.update_claim(claim, {"statement": "Edited ‘statement’ — with “quotes”."},
+                               actor=editor.user)
+    lifecycle.delete_record(claim, actor=editor.user, reason="test")
     claim_id = claim.id  # read here: inside the other app, `claim` would load from there
     first = list(export_lines())
     source_counts = counts()
@@ -73,16 +77,17 @@ def test_new_rows_after_import_get_fresh_ids(seeded, other, journalist):
     lines = list(export_lines())
     with other.app_context():
         import_lines(lines)
-        from app.services import disputes
         from app.services.users import create_user
 
         actor = create_user("new@example.org", "New", "journalist")
-        event = disputes.create_event(actor, slug="after-import", title="After the import")
+        event = event_service.create_event(actor=actor, slug="after-import",
+                                           title="After the import")
         # the imported rows are searchable, and the search index still follows new rows
         from app.services.search import search
 
         assert any(h.kind == "dispute" for h in search("sacked"))
-        disputes.create_source(actor, slug="zanzibar", name="Zanzibar Gazette", kind="outlet")
+        source_service.create_source(actor=actor, slug="zanzibar", name="Zanzibar Gazette",
+                                     kind="outlet")
         assert [h.title for h in search("zanzibar")] == ["Zanzibar Gazette"]
         assert event.id > max(json.loads(line)["id"] for line in lines
                               if json.loads(line)["_type"] == "events")
@@ -98,7 +103,7 @@ def test_bad_lines_are_named_and_nothing_is_written(seeded, other):
     lines.insert(3, "{not json")
 
     with other.app_context():
-        with pytest.raises(ImportError_) as err:
+        with pytest.raises(ImportRefused) as err:
             import_lines(lines)
         fields = {(n, f) for n, f, _ in err.value.errors}
         assert (4, "line") in fields
@@ -111,13 +116,13 @@ def test_bad_lines_are_named_and_nothing_is_written(seeded, other):
 def test_dangling_references_and_duplicates_are_refused(seeded, other):
     lines = [line for line in export_lines() if '"_type": "sources"' not in line]
     with other.app_context():
-        with pytest.raises(ImportError_) as err:
+        with pytest.raises(ImportRefused) as err:
             import_lines(lines)
         assert any(f == "claimant_id" and "sources" in m for _, f, m in err.value.errors)
         assert counts()["claims"] == 0
 
     # importing into a database that already holds the rows is refused too
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(ImportRefused) as err:
         import_lines(list(export_lines()))
     assert "already exists" in err.value.errors[0][2]
 
@@ -136,7 +141,7 @@ def test_what_must_be_unique_is_named_by_line(seeded, other):
 
     with other.app_context():
         # When it is imported, then the clash is named by line and field, nothing written
-        with pytest.raises(ImportError_) as err:
+        with pytest.raises(ImportRefused) as err:
             import_lines(lines)
         assert err.value.errors == [(second + 1, "slug", f"{event['slug']} is already used "
                                      f"by line {first + 1} of the file")]
@@ -148,7 +153,7 @@ def test_what_must_be_unique_is_named_by_line(seeded, other):
     source.update(id=999_999, parent_id=None)
     with other.app_context():
         import_lines(exported)
-        with pytest.raises(ImportError_) as err:
+        with pytest.raises(ImportRefused) as err:
             import_lines([exported[0], json.dumps(source)])
         assert err.value.errors == [(2, "slug", f"{source['slug']} is already used by "
                                      "sources in this database")]
@@ -165,16 +170,16 @@ def test_a_database_rule_the_checks_miss_is_a_refusal_not_a_crash(seeded, other)
 
     with other.app_context():
         # When it is imported, then it is refused as a whole and nothing is written
-        with pytest.raises(ImportError_) as err:
+        with pytest.raises(ImportRefused) as err:
             import_lines(lines)
         assert "refused" in err.value.message and "not_own_parent" in err.value.message
         assert counts()["sources"] == 0 and counts()["claims"] == 0
 
 
 def test_header_is_required(other):
-    with pytest.raises(ImportError_):
+    with pytest.raises(ImportRefused):
         import_lines(['{"_type": "events", "id": 1}'])
-    with pytest.raises(ImportError_):
+    with pytest.raises(ImportRefused):
         import_lines([])
 
 
@@ -282,7 +287,7 @@ def test_an_import_killed_halfway_changes_nothing(seeded, database_url, tmp_path
 
 
 def _refused(lines, **options) -> list[tuple[int, str, str]]:
-    with pytest.raises(ImportError_) as err:
+    with pytest.raises(ImportRefused) as err:
         import_lines(lines, **options)
     return err.value.errors
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Claim, Dispute
-from app.services import records, verdicts
+from app.services import claims as claim_service
+from app.services import lifecycle, verdicts
 from app.services.errors import Conflict, ValidationError
 from app.services.search import search
 
@@ -31,13 +32,14 @@ def test_stemming_and_kind_filter(seeded):
 
 def test_edits_and_soft_deletes_reach_the_index(seeded, editor):
     claim = db.session.scalars(sa.select(Claim).where(Claim.statement.like("%go it alone%"))).one()
-    records.update(claim, {"statement": "Biden will deploy a zeppelin fleet."}, editor.user)
+    claim_service.update_claim(claim, {"statement": "Biden will deploy a zeppelin fleet."},
+                               actor=editor.user)
     assert [h.id for h in search("zeppelin", kinds={"claim"})] == [claim.id]
     assert not any(h.id == claim.id for h in search("alone", kinds={"claim"}))
     with pytest.raises(Conflict):  # its published verdict must be withdrawn first
-        records.soft_delete(claim, editor.user)
-    verdicts.withdraw(claim.verdicts[0], editor.user, reason="claim logged twice")
-    records.soft_delete(claim, editor.user)
+        lifecycle.delete_record(claim, actor=editor.user)
+    verdicts.withdraw(claim.verdicts[0], actor=editor.user, reason="claim logged twice")
+    lifecycle.delete_record(claim, actor=editor.user)
     assert search("zeppelin", kinds={"claim"}) == []
 
 
@@ -78,5 +80,5 @@ def test_claims_and_quotes_of_a_deleted_dispute_are_not_found(seeded, editor):
     dispute = db.session.scalars(
         sa.select(Dispute).where(Dispute.slug == "russian-troop-count-january-2022")).one()
     assert search("clear threat", kinds={"claim", "quote"})
-    records.soft_delete(dispute, editor.user)
+    lifecycle.delete_record(dispute, actor=editor.user)
     assert search("clear threat", kinds={"claim", "quote"}) == []

@@ -11,8 +11,8 @@ from flask import g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from app.models import Role, User
-from app.services.errors import PermissionDenied
+from app.models import User
+from app.services import policy
 from app.services.users import user_for_token
 
 REALM = "counterclaim"
@@ -46,24 +46,17 @@ def current_user() -> User | None:
     return g.get("api_user")
 
 
-def is_staff() -> bool:
-    """Journalists and up see drafts; readers and anonymous callers do not."""
-    user = current_user()
-    return user is not None and user.can(Role.JOURNALIST)
+def viewer(*, include_deleted: bool = False) -> policy.Viewer:
+    """Who is asking (the policy's Viewer); asking for deleted records without an
+    editor's token is a 401 (no token) or 403."""
+    if include_deleted and current_user() is None:
+        raise _unauthorized("Deleted records are for editors: send an editor's bearer token.")
+    return policy.viewer(current_user(), include_deleted=include_deleted)
 
 
-def require(role: Role) -> User:
-    """401 without a token, 403 when the token's role is not enough."""
+def require(action: policy.Action) -> User:
+    """401 without a token, 403 when the token's role may not do `action`."""
     user = current_user()
     if user is None:
         raise _unauthorized("This needs a bearer token (Authorization: Bearer <token>).")
-    if not user.can(role):
-        raise PermissionDenied(f"This needs the {role.value} role or higher.")
-    return user
-
-
-def include_deleted(requested: bool) -> bool:
-    """Soft-deleted records are shown only to editors who ask for them."""
-    if requested:
-        require(Role.EDITOR)
-    return requested
+    return policy.require(user, action)

@@ -20,7 +20,7 @@ from webargs.flaskparser import FlaskParser
 
 from app.api import auth, conditional
 from app.extensions import limiter
-from app.models import Role
+from app.services.policy import RULES, Action
 
 BEARER = "bearerAuth"
 DOC_KEY = "counterclaim"
@@ -85,15 +85,16 @@ class ApiBlueprint(Blueprint):
 
     # -- decorators -------------------------------------------------------------------
 
-    def requires(self, role: Role, *, if_match: bool = False) -> Callable:
-        """The operation needs a bearer token of `role` or higher (401 / 403), and, with
-        `if_match`, an If-Match header (428; 412 is decided by the view). Writes are
-        limited per account (API_WRITE_RATE_LIMIT; 429 past it)."""
+    def requires(self, action: Action, *, if_match: bool = False) -> Callable:
+        """The operation needs a bearer token whose role may do `action` (401 / 403; the
+        roles are the policy's), and, with `if_match`, an If-Match header (428; 412 is
+        decided by the view). Writes are limited per account (API_WRITE_RATE_LIMIT; 429
+        past it)."""
 
         def decorator(func):
             @wraps(func)
             def wrapper(*args, **kwargs):
-                auth.require(role)
+                auth.require(action)
                 if if_match:
                     conditional.require_if_match()
                 return func(*args, **kwargs)
@@ -102,7 +103,7 @@ class ApiBlueprint(Blueprint):
             limited = limiter.shared_limit(_write_limit, scope="api-writes",
                                            key_func=_writer_key,
                                            exempt_when=_limits_off)(wrapper)
-            _mark(limited, role=role, if_match=if_match)
+            _mark(limited, role=RULES[action], if_match=if_match)
             return limited
 
         return decorator
@@ -110,14 +111,14 @@ class ApiBlueprint(Blueprint):
     def restore_route(self, model: type, schema, summary: str) -> None:
         """`POST /<id>/restore`: an editor brings back a soft-deleted record, with an
         optional reason for the revision log; answers the record as `schema` shows it."""
-        from app.api import records
+        from app.api import resource
         from app.schemas.common import ReasonSchema
 
         def post(view, data, record_id):
-            return records.restore(model, record_id, data.get("reason", ""))
+            return resource.restore(model, record_id, data.get("reason", ""))
 
         post.__doc__ = summary
-        post = self.requires(Role.EDITOR)(
+        post = self.requires(Action.RESTORE)(
             self.arguments(ReasonSchema, required=False)(self.response(200, schema)(post)))
         view = type(f"{model.__name__}Restore", (MethodView,), {"post": post})
         self.route("/<int:record_id>/restore", endpoint="restore")(view)

@@ -7,13 +7,14 @@ from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Claim, Dispute, Role
+from app.models import Claim, Dispute
 from app.schemas.claims import ClaimPatchSchema, ClaimQuery, ClaimSchema
 from app.schemas.common import DeleteArgs, DetailArgs
-from app.services import disputes as service
+from app.services import claims as service
+from app.services.policy import Action
 
 blp = ApiBlueprint("claims", __name__, url_prefix="/api/v1/claims",
                    description="Claims: competing accounts, with claimant, attribution "
@@ -40,13 +41,13 @@ class Claims(MethodView):
             stmt = stmt.where(Dispute.event_id == query["event_id"])
         return stmt.order_by(Claim.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(ClaimSchema)
     @blp.response(201, ClaimSchema)
     def post(self, data):
         """Add a claim to a dispute (with its quotes, all or nothing)"""
         dispute_id = data.pop("dispute_id")
-        claim = service.add_claim(auth.current_user(), dispute_id, **data)
+        claim = service.add_claim(dispute_id, actor=auth.current_user(), **data)
         return rec.created(claim, "claims.claim")
 
 
@@ -58,16 +59,16 @@ class ClaimResource(MethodView):
         """Get a claim"""
         return rec.fetch(Claim, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(ClaimPatchSchema(partial=True))
     @blp.response(200, ClaimSchema)
     def patch(self, data, record_id):
         """Change a claim (attributions/appearances, when given, replace the lists)"""
         claim, version = rec.for_update(Claim, record_id)
-        return rec.done(service.update_claim(claim, data, auth.current_user(),
+        return rec.done(service.update_claim(claim, data, actor=auth.current_user(),
                                              expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

@@ -8,10 +8,10 @@ from flask import current_app
 from flask.views import MethodView
 
 from app.api import auth, conditional
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Dispute, Event, Role
+from app.models import Dispute
 from app.schemas.common import DeleteArgs
 from app.schemas.disputes import (
     DisputeDetailSchema,
@@ -20,8 +20,9 @@ from app.schemas.disputes import (
     DisputeSchema,
     StateChangeSchema,
 )
-from app.services import dispute_reads, records, search
+from app.services import dispute_reads, search
 from app.services import disputes as service
+from app.services.policy import Action
 
 blp = ApiBlueprint("disputes", __name__, url_prefix="/api/v1/disputes",
                    description="Disputes: a question at issue, its competing claims, the "
@@ -49,13 +50,13 @@ class Disputes(MethodView):
                 stmt = stmt.where(getattr(Dispute, column) == query[column])
         return stmt.order_by(Dispute.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(DisputeSchema)
     @blp.response(201, DisputeSchema)
     def post(self, data):
         """Log a dispute, optionally with its competing claims (all or nothing)"""
         claims = data.pop("claims")
-        dispute = service.log_dispute(auth.current_user(), claims=claims, **data)
+        dispute = service.log_dispute(actor=auth.current_user(), claims=claims, **data)
         return rec.created(dispute, "disputes.dispute")
 
 
@@ -70,21 +71,20 @@ class DisputeResource(MethodView):
         in a constant number of queries whatever the dispute's size.
         """
         # DisputeDetailSchema's output, built from rows (app/services/dispute_reads.py)
-        body, version = dispute_reads.detail(record_id, include_drafts=auth.is_staff())
+        body, version = dispute_reads.detail(record_id, include_drafts=auth.viewer().sees_drafts)
         conditional.etag_version(version)
         return current_app.json.response(body)
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(DisputePatchSchema(partial=True))
     @blp.response(200, DisputeSchema)
     def patch(self, data, record_id):
         """Change a dispute's question, summary, slug or event"""
         dispute, version = rec.for_update(Dispute, record_id)
-        service.ref(Event, data.get("event_id"), "event_id")
-        return rec.done(records.update(dispute, data, auth.current_user(),
+        return rec.done(service.update_dispute(dispute, data, actor=auth.current_user(),
                                        expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):
@@ -94,14 +94,14 @@ class DisputeResource(MethodView):
 
 @blp.route("/<int:record_id>/state", endpoint="state")
 class DisputeState(MethodView):
-    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.requires(Action.CHANGE_STATE, if_match=True)
     @blp.arguments(StateChangeSchema)
     @blp.response(200, DisputeSchema)
     def post(self, data, record_id):
         """Change where the dispute stands (open, contested, conceded, ...)"""
         dispute, version = rec.for_update(Dispute, record_id)
         return rec.done(service.change_dispute_state(
-            dispute, data["state"], auth.current_user(), reason=data["reason"],
+            dispute, data["state"], actor=auth.current_user(), reason=data["reason"],
             expected_version=version))
 
 

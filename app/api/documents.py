@@ -7,24 +7,18 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Document, Role, Source
+from app.models import Document
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.documents import DocumentQuery, DocumentSchema
 from app.services import documents as service
-from app.services.disputes import ref
+from app.services.policy import Action
 
 blp = ApiBlueprint("documents", __name__, url_prefix="/api/v1/documents",
                    description="Documents: where claims appear; a new text is a new snapshot "
                                "and re-checks the document's quotes.")
-
-
-def _check_publisher(data: dict) -> None:
-    """A publisher that does not exist is a 422 naming publisher_id (SQLite's foreign key
-    error names no column)."""
-    ref(Source, data.get("publisher_id"), "publisher_id")
 
 
 @blp.route("")
@@ -40,13 +34,12 @@ class Documents(MethodView):
                 stmt = stmt.where(getattr(Document, column) == query[column])
         return stmt.order_by(Document.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(DocumentSchema)
     @blp.response(201, DocumentSchema)
     def post(self, data):
         """Add a document"""
-        _check_publisher(data)
-        return rec.created(service.create_document(auth.current_user(), **data),
+        return rec.created(service.create_document(actor=auth.current_user(), **data),
                            "documents.document")
 
 
@@ -58,17 +51,16 @@ class DocumentResource(MethodView):
         """Get a document"""
         return rec.fetch(Document, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(DocumentSchema(partial=True))
     @blp.response(200, DocumentSchema)
     def patch(self, data, record_id):
         """Change a document (a new text re-checks its quotes)"""
         document, version = rec.for_update(Document, record_id)
-        _check_publisher(data)
-        return rec.done(service.update_document(document, data, auth.current_user(),
+        return rec.done(service.update_document(document, data, actor=auth.current_user(),
                                                 expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

@@ -6,14 +6,14 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Event, Role
+from app.models import Event
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.events import EventQuery, EventSchema
-from app.services import disputes as service
-from app.services import records
+from app.services import events as service
+from app.services.policy import Action
 
 blp = ApiBlueprint("events", __name__, url_prefix="/api/v1/events",
                    description="Events: what happened, with when and how precisely.")
@@ -34,12 +34,12 @@ class Events(MethodView):
             stmt = stmt.where(Event.slug == query["slug"])
         return stmt.order_by(Event.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(EventSchema)
     @blp.response(201, EventSchema)
     def post(self, data):
         """Log an event"""
-        return rec.created(service.create_event(auth.current_user(), **data), "events.event")
+        return rec.created(service.create_event(actor=auth.current_user(), **data), "events.event")
 
 
 @blp.route("/<int:record_id>", endpoint="event")
@@ -50,16 +50,16 @@ class EventResource(MethodView):
         """Get an event"""
         return rec.fetch(Event, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(EventSchema(partial=True))
     @blp.response(200, EventSchema)
     def patch(self, data, record_id):
         """Change an event"""
         event, version = rec.for_update(Event, record_id)
-        return rec.done(records.update(event, data, auth.current_user(),
+        return rec.done(service.update_event(event, data, actor=auth.current_user(),
                                        expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

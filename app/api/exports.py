@@ -6,8 +6,8 @@ from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from app.api.base import ApiBlueprint
-from app.models import Role
 from app.services.interchange import export_lines
+from app.services.policy import Action
 
 blp = ApiBlueprint("export", __name__, url_prefix="/api/v1/export",
                    description="A full export: every record, soft-deleted ones, verdict "
@@ -17,7 +17,7 @@ blp = ApiBlueprint("export", __name__, url_prefix="/api/v1/export",
 
 @blp.route("")
 class Export(MethodView):
-    @blp.requires(Role.EDITOR)
+    @blp.requires(Action.SEE_DELETED)
     @blp.response(200, {"type": "string", "format": "binary"},
                   content_type="application/x-ndjson")
     def get(self):

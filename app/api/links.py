@@ -8,14 +8,14 @@ from flask.views import MethodView
 from sqlalchemy.orm import aliased
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Claim, Link, Role
+from app.models import Claim, Link
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.links import LinkPatchSchema, LinkQuery, LinkSchema
-from app.services import disputes as service
-from app.services import records
+from app.services import links as service
+from app.services.policy import Action
 
 blp = ApiBlueprint("links", __name__, url_prefix="/api/v1/links",
                    description="Links: `from_claim` <type> `to_claim`, scoped to the whole "
@@ -43,14 +43,15 @@ class Links(MethodView):
                                      Link.to_claim_id == query["claim_id"]))
         return stmt.order_by(Link.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(LinkSchema)
     @blp.response(201, LinkSchema)
     def post(self, data):
         """Link two claims"""
         link = service.link_claims(
-            auth.current_user(), data["from_claim_id"], data["to_claim_id"], data["type"],
-            scope=data["scope"], scope_quote_id=data["scope_quote_id"], note=data["note"])
+            data["from_claim_id"], data["to_claim_id"], data["type"],
+            actor=auth.current_user(), scope=data["scope"],
+            scope_quote_id=data["scope_quote_id"], note=data["note"])
         return rec.created(link, "links.link")
 
 
@@ -62,16 +63,16 @@ class LinkResource(MethodView):
         """Get a link"""
         return rec.fetch(Link, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(LinkPatchSchema(partial=True))
     @blp.response(200, LinkSchema)
     def patch(self, data, record_id):
         """Change a link's type or note"""
         link, version = rec.for_update(Link, record_id)
-        return rec.done(records.update(link, data, auth.current_user(),
+        return rec.done(service.update_link(link, data, actor=auth.current_user(),
                                        expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

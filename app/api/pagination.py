@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from flask import request
 
 from app.extensions import db
+from app.models.base import MAX_ID
 from app.services.errors import ValidationError
-from app.services.records import MAX_ID
 
 PAGE_HEADERS = {
     "Link": {"description": "RFC 8288 links to the first, prev, next and last pages.",

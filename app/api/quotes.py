@@ -7,13 +7,14 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Claim, Dispute, Quote, Role
+from app.models import Claim, Dispute, Quote
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.quotes import QuotePatchSchema, QuoteQuery, QuoteSchema
-from app.services import disputes as service
+from app.services import claims as service
+from app.services.policy import Action
 
 blp = ApiBlueprint("quotes", __name__, url_prefix="/api/v1/quotes",
                    description="Quotes: exact words with a text-quote selector into a "
@@ -38,13 +39,13 @@ class Quotes(MethodView):
             stmt = stmt.where(Dispute.id == query["dispute_id"])
         return stmt.order_by(Quote.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(QuoteSchema)
     @blp.response(201, QuoteSchema)
     def post(self, data):
         """Add a quote to a claim (its integrity is checked at once)"""
         claim_id = data.pop("claim_id")
-        return rec.created(service.add_quote(auth.current_user(), claim_id, **data),
+        return rec.created(service.add_quote(claim_id, actor=auth.current_user(), **data),
                            "quotes.quote")
 
 
@@ -56,16 +57,16 @@ class QuoteResource(MethodView):
         """Get a quote"""
         return rec.fetch(Quote, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(QuotePatchSchema(partial=True))
     @blp.response(200, QuoteSchema)
     def patch(self, data, record_id):
         """Change a quote (new words or selector are checked again)"""
         quote, version = rec.for_update(Quote, record_id)
-        return rec.done(service.update_quote(quote, data, auth.current_user(),
+        return rec.done(service.update_quote(quote, data, actor=auth.current_user(),
                                              expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

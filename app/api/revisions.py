@@ -19,9 +19,9 @@ from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.extensions import db
 from app.models import Claim, Dispute, Document, Event, Link, Quote, Revision, Role, Source
+from app.models.base import MAX_ID
 from app.schemas.revisions import RevisionQuery, RevisionSchema
 from app.services.errors import NotFound
-from app.services.records import MAX_ID
 
 blp = ApiBlueprint("revisions", __name__, url_prefix="/api/v1/revisions",
                    description="Revisions: every create, change, delete and restore — "
@@ -37,7 +37,7 @@ def visible(stmt: sa.Select) -> sa.Select:
     user = auth.current_user()
     if user is not None and user.can(Role.ADMIN):
         return stmt
-    if auth.is_staff():
+    if auth.viewer().sees_drafts:
         return stmt.where(Revision.entity_type.not_in(ADMIN_ONLY))
     return stmt.where(sa.or_(*(
         sa.and_(Revision.entity_type == name,

@@ -6,13 +6,14 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.api import auth
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
-from app.models import Role, Source
+from app.models import Source
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.sources import SourceQuery, SourceSchema, TrackRecordSchema
-from app.services import disputes as service
+from app.services import sources as service
+from app.services.policy import Action
 from app.services.track_record import track_record
 
 blp = ApiBlueprint("sources", __name__, url_prefix="/api/v1/sources",
@@ -36,12 +37,13 @@ class Sources(MethodView):
                 stmt = stmt.where(getattr(Source, column) == query[column])
         return stmt.order_by(Source.id)
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.LOG)
     @blp.arguments(SourceSchema)
     @blp.response(201, SourceSchema)
     def post(self, data):
         """Add a source"""
-        return rec.created(service.create_source(auth.current_user(), **data), "sources.source")
+        source = service.create_source(actor=auth.current_user(), **data)
+        return rec.created(source, "sources.source")
 
 
 @blp.route("/<int:record_id>", endpoint="source")
@@ -52,16 +54,16 @@ class SourceResource(MethodView):
         """Get a source"""
         return rec.fetch(Source, record_id, include_deleted=query["include_deleted"])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(SourceSchema(partial=True))
     @blp.response(200, SourceSchema)
     def patch(self, data, record_id):
         """Change a source"""
         source, version = rec.for_update(Source, record_id)
-        return rec.done(service.update_source(source, data, auth.current_user(),
+        return rec.done(service.update_source(source, data, actor=auth.current_user(),
                                               expected_version=version))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.api import auth, conditional
-from app.api import records as rec
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import FEED_HEADERS, keyset_page, link_header, page_url
 from app.extensions import db
@@ -23,11 +23,11 @@ from app.models import (
     ClaimAppearance,
     Dispute,
     Document,
-    Role,
     Verdict,
     VerdictState,
     VerdictVersion,
 )
+from app.models.base import MAX_ID
 from app.schemas.common import DeleteArgs, DetailArgs
 from app.schemas.verdicts import (
     CorrectionSchema,
@@ -37,12 +37,11 @@ from app.schemas.verdicts import (
     VersionSchema,
     WithdrawalSchema,
 )
-from app.services import verdict_reads
+from app.services import policy, verdict_reads
 from app.services import verdicts as service
 from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
-from app.services.reads import PUBLIC_VERDICT_STATES
-from app.services.records import MAX_ID
+from app.services.policy import Action
 
 blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
                    description="Verdicts: draft, publish, correct, withdraw; the consumer "
@@ -70,10 +69,6 @@ CLAIMREVIEW_DOC = {
 }
 
 
-def visible_states() -> tuple[VerdictState, ...]:
-    return tuple(VerdictState) if auth.is_staff() else PUBLIC_VERDICT_STATES
-
-
 def visible_rows(include_deleted: bool) -> sa.Select:
     """The verdict rows (app/services/verdict_reads.py) this viewer may see: hidden with
     a deleted claim or dispute; drafts for staff; deleted ones for editors who ask.
@@ -83,9 +78,10 @@ def visible_rows(include_deleted: bool) -> sa.Select:
     (updated_at, id) order, so none takes it and sorts every public verdict;
     ix_verdicts_feed gives the order and a page costs the same at 1M verdicts as at 10k."""
     stmt = verdict_reads.select_rows()
-    if not auth.is_staff():
+    viewer = auth.viewer(include_deleted=include_deleted)
+    if not viewer.sees_drafts:
         stmt = stmt.where(Verdict.state != VerdictState.DRAFT)
-    if auth.include_deleted(include_deleted):
+    if viewer.sees_deleted:
         stmt = stmt.execution_options(include_deleted=True)
     return stmt
 
@@ -93,7 +89,7 @@ def visible_rows(include_deleted: bool) -> sa.Select:
 def fetch(record_id: int) -> Verdict:
     """The verdict if this viewer may see it: drafts are staff-only, as if absent."""
     verdict = rec.fetch(Verdict, record_id)
-    if verdict.state not in visible_states():
+    if verdict.state not in policy.verdict_states(auth.viewer()):
         raise NotFound(f"Verdict {record_id} does not exist.")
     return verdict
 
@@ -129,14 +125,14 @@ class Verdicts(MethodView):
         # VerdictSchema's output, built from rows (app/services/verdict_reads.py)
         return current_app.json.response(verdict_reads.as_dicts(rows)), 200, headers
 
-    @blp.requires(Role.JOURNALIST)
+    @blp.requires(Action.DRAFT)
     @blp.arguments(VerdictSchema)
     @blp.response(201, VerdictSchema)
     def post(self, data):
         """Draft a verdict on a claim"""
-        verdict = service.draft_verdict(auth.current_user(), data["claim_id"],
-                                        data["rating_value"], data["rationale"],
-                                        data["evidence"])
+        verdict = service.draft_verdict(data["claim_id"], data["rating_value"],
+                                        data["rationale"], data["evidence"],
+                                        actor=auth.current_user())
         return rec.created(verdict, "verdicts.verdict")
 
 
@@ -153,16 +149,16 @@ class VerdictResource(MethodView):
         conditional.etag_version(rows[0].lock_version)
         return current_app.json.response(verdict_reads.as_dicts(rows)[0])
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DRAFT, if_match=True)
     @blp.arguments(VerdictPatchSchema(partial=True))
     @blp.response(200, VerdictSchema)
     def patch(self, data, record_id):
         """Change a draft (a published verdict is corrected instead)"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.update_draft(verdict, auth.current_user(),
+        return rec.done(service.update_draft(verdict, actor=auth.current_user(),
                                              expected_version=version, **data))
 
-    @blp.requires(Role.JOURNALIST, if_match=True)
+    @blp.requires(Action.DRAFT, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
     def delete(self, query, record_id):
@@ -177,36 +173,36 @@ class VerdictResource(MethodView):
 
 @blp.route("/<int:record_id>/publish", endpoint="publish")
 class Publish(MethodView):
-    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.requires(Action.PUBLISH, if_match=True)
     @blp.response(200, VerdictSchema)
     def post(self, record_id):
         """Publish a draft"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.publish(verdict, auth.current_user(),
+        return rec.done(service.publish(verdict, actor=auth.current_user(),
                                         expected_version=version))
 
 
 @blp.route("/<int:record_id>/correct", endpoint="correct")
 class Correct(MethodView):
-    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.requires(Action.CORRECT, if_match=True)
     @blp.arguments(CorrectionSchema)
     @blp.response(200, VerdictSchema)
     def post(self, data, record_id):
         """Correct a published verdict: a new public version, with its reason"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.correct(verdict, auth.current_user(),
+        return rec.done(service.correct(verdict, actor=auth.current_user(),
                                         expected_version=version, **data))
 
 
 @blp.route("/<int:record_id>/withdraw", endpoint="withdraw")
 class Withdraw(MethodView):
-    @blp.requires(Role.EDITOR, if_match=True)
+    @blp.requires(Action.WITHDRAW, if_match=True)
     @blp.arguments(WithdrawalSchema)
     @blp.response(200, VerdictSchema)
     def post(self, data, record_id):
         """Withdraw a published verdict, publicly, with a reason"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.withdraw(verdict, auth.current_user(), reason=data["reason"],
+        return rec.done(service.withdraw(verdict, actor=auth.current_user(), reason=data["reason"],
                                          expected_version=version))
 
 
@@ -221,7 +217,7 @@ class History(MethodView):
         verdict = fetch(record_id)
         versions = db.session.scalars(
             sa.select(VerdictVersion).where(VerdictVersion.verdict_id == verdict.id)
-            .where(VerdictVersion.state.in_(visible_states()))
+            .where(VerdictVersion.state.in_(policy.verdict_states(auth.viewer())))
             .options(joinedload(VerdictVersion.author),
                      selectinload(VerdictVersion.evidence))
             .order_by(VerdictVersion.number)

@@ -9,9 +9,33 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# Ids are INTEGER columns: 32-bit on PostgreSQL, where a larger number in a query is a
+# database error ("out of range"), not a miss. Larger ids cannot exist on either backend.
+MAX_ID = 2**31 - 1
+
+# Slugs: lower-case words joined by single hyphens ("biden-call"). Models, API schemas
+# and forms all read this one pattern.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def limited(max_length: int) -> dict:
+    """`info=` for a Text column: the longest value people may write into it. (String
+    columns carry their length in their type.) Schemas and forms read it through
+    `max_length`, so the limit is written once, here in the models."""
+    return {"max_length": max_length}
+
+
+def max_length(attribute) -> int:
+    """The longest value a model attribute takes: `max_length(Event.title)` -> 300."""
+    column = attribute.property.columns[0]
+    length = getattr(column.type, "length", None) or column.info.get("max_length")
+    if length is None:
+        raise LookupError(f"{attribute} has no length limit: give its column one")
+    return length
 
 
 class UTCDateTime(TypeDecorator):

@@ -16,6 +16,7 @@ from app.models.base import (
     UTCDateTime,
     VersionedMixin,
     enum_type,
+    limited,
 )
 from app.models.document import Document
 from app.models.enums import (
@@ -46,7 +47,7 @@ class Claim(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     # Order of the accounts on the dispute page (one column each).
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     claimant_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"), index=True)
-    statement: Mapped[str] = mapped_column(sa.Text)
+    statement: Mapped[str] = mapped_column(sa.Text, info=limited(2000))
     kind: Mapped[ClaimKind] = mapped_column(enum_type(ClaimKind, "claim_kind"))
     sourcing_level: Mapped[SourcingLevel] = mapped_column(
         enum_type(SourcingLevel, "sourcing_level")
@@ -123,9 +124,9 @@ class Quote(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id"), index=True)
     speaker_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"), index=True)
-    exact: Mapped[str] = mapped_column(sa.Text)
-    prefix: Mapped[str] = mapped_column(sa.Text, default="")
-    suffix: Mapped[str] = mapped_column(sa.Text, default="")
+    exact: Mapped[str] = mapped_column(sa.Text, info=limited(5000))
+    prefix: Mapped[str] = mapped_column(sa.Text, default="", info=limited(2000))
+    suffix: Mapped[str] = mapped_column(sa.Text, default="", info=limited(2000))
     # Computed by the quote-integrity service, never typed by a user.
     integrity: Mapped[QuoteIntegrity] = mapped_column(
         enum_type(QuoteIntegrity, "quote_integrity"), default=QuoteIntegrity.UNCHECKED
@@ -165,7 +166,7 @@ class Link(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model)
         enum_type(LinkScope, "link_scope"), default=LinkScope.CLAIM
     )
     scope_quote_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quotes.id"), index=True)
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="", info=limited(5000))
 
     from_claim: Mapped[Claim] = relationship(foreign_keys=[from_claim_id])
     to_claim: Mapped[Claim] = relationship(foreign_keys=[to_claim_id])

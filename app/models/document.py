@@ -15,6 +15,7 @@ from app.models.base import (
     TimestampMixin,
     UTCDateTime,
     VersionedMixin,
+    limited,
     utcnow,
 )
 from app.models.source import Source
@@ -33,7 +34,7 @@ class Document(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mo
     publisher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sources.id"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The stored passage(s) we rely on — short excerpts, not whole articles.
-    text: Mapped[str] = mapped_column(sa.Text, default="")
+    text: Mapped[str] = mapped_column(sa.Text, default="", info=limited(200_000))
     text_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     publisher: Mapped[Source | None] = relationship()

@@ -14,6 +14,7 @@ from app.models.base import (
     TimestampMixin,
     VersionedMixin,
     enum_type,
+    limited,
 )
 from app.models.enums import DatePrecision, DisputeState
 
@@ -30,7 +31,7 @@ class Event(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     date_precision: Mapped[DatePrecision] = mapped_column(
         enum_type(DatePrecision, "date_precision"), default=DatePrecision.DAY
     )
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="", info=limited(20_000))
 
     disputes: Mapped[list[Dispute]] = relationship(
         back_populates="event", order_by="Dispute.id"
@@ -47,7 +48,7 @@ class Dispute(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mod
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"), index=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     question: Mapped[str] = mapped_column(sa.String(500))
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="", info=limited(20_000))
     state: Mapped[DisputeState] = mapped_column(
         enum_type(DisputeState, "dispute_state"), default=DisputeState.OPEN
     )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import UTCDateTime, enum_type, utcnow
+from app.models.base import UTCDateTime, enum_type, limited, utcnow
 from app.models.claim import JSONType
 from app.models.enums import RevisionAction
 from app.models.user import User
@@ -27,7 +27,7 @@ class Revision(db.Model):
     action: Mapped[RevisionAction] = mapped_column(enum_type(RevisionAction, "revision_action"))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="", info=limited(2000))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 

@@ -12,6 +12,7 @@ from app.models.base import (
     TimestampMixin,
     VersionedMixin,
     enum_type,
+    limited,
 )
 from app.models.enums import SourceKind
 
@@ -32,7 +33,7 @@ class Source(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mode
     # Role or position at the time, e.g. "spokeswoman".
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     # For anonymous sources: the description exactly as reported.
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="", info=limited(5000))
     url: Mapped[str | None] = mapped_column(sa.String(2000))
     # Affiliation: Emily Horne -> National Security Council -> White House.
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sources.id"), index=True)

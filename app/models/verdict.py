@@ -15,6 +15,7 @@ from app.models.base import (
     UTCDateTime,
     VersionedMixin,
     enum_type,
+    limited,
     utcnow,
 )
 from app.models.claim import Claim
@@ -51,7 +52,7 @@ class Verdict(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mod
         enum_type(VerdictState, "verdict_state"), default=VerdictState.DRAFT
     )
     rating_value: Mapped[int] = mapped_column(sa.ForeignKey("rating_scale.value"))
-    rationale: Mapped[str] = mapped_column(sa.Text)
+    rationale: Mapped[str] = mapped_column(sa.Text, info=limited(20_000))
     current_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     # When it was first published (ClaimReview datePublished); None while draft.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -82,9 +83,9 @@ class VerdictVersion(Auditable, db.Model):
     number: Mapped[int] = mapped_column(sa.Integer)
     state: Mapped[VerdictState] = mapped_column(enum_type(VerdictState, "version_state"))
     rating_value: Mapped[int] = mapped_column(sa.ForeignKey("rating_scale.value"))
-    rationale: Mapped[str] = mapped_column(sa.Text)
+    rationale: Mapped[str] = mapped_column(sa.Text, info=limited(20_000))
     # Why this version exists (required for corrections and withdrawals).
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.Text, default="", info=limited(2000))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -112,7 +113,7 @@ class VerdictEvidence(Auditable, db.Model):
     claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"))
     stance: Mapped[Stance] = mapped_column(enum_type(Stance, "stance"))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="", info=limited(2000))
 
     version: Mapped[VerdictVersion] = relationship(back_populates="evidence")
     claim: Mapped[Claim | None] = relationship()

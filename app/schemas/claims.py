@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.models import ClaimKind, DatePrecision, SourcingLevel
+from app.models import (
+    Claim,
+    ClaimAppearance,
+    ClaimAttribution,
+    ClaimKind,
+    DatePrecision,
+    SourcingLevel,
+)
+from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
@@ -24,14 +32,15 @@ class AttributionSchema(Schema):
 
     position = fields.Integer(dump_only=True)
     source_id = Id(required=True)
-    relation = Line(60, load_default="citing", metadata={"example": "citing"})
+    relation = Line(max_length(ClaimAttribution.relation), load_default="citing",
+                    metadata={"example": "citing"})
 
 
 class AppearanceSchema(Schema):
     """A document, other than the first appearance, where the claim appeared."""
 
     document_id = Id(required=True)
-    note = Line(500, min_length=0, load_default="")
+    note = Line(max_length(ClaimAppearance.note), min_length=0, load_default="")
 
 
 class ClaimFields(Schema):
@@ -40,7 +49,7 @@ class ClaimFields(Schema):
     position = fields.Integer(strict=True, validate=validate.Range(0, 10_000),
                               metadata={"description": "Column order on the dispute page."})
     claimant_id = Id(required=True)
-    statement = Prose(10_000, min_length=1, required=True)
+    statement = Prose(max_length(Claim.statement), min_length=1, required=True)
     kind = Enum(ClaimKind, required=True)
     sourcing_level = Enum(SourcingLevel, required=True)
     independent_sources = fields.Integer(strict=True, load_default=1,

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.services.records import MAX_ID
+from app.models.base import MAX_ID, SLUG_PATTERN, max_length
+from app.models.revision import Revision
 
 # Control characters other than tab/newline/carriage return; NUL included.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -75,17 +76,16 @@ def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
-SLUG = validate.Regexp(
-    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lowercase letters, digits and single hyphens only."
-)
+SLUG = validate.Regexp(SLUG_PATTERN, error="Lowercase letters, digits and single hyphens only.")
 
 
-def Slug(**kwargs) -> Text:  # noqa: N802
-    return Text(single_line=True, validate=[validate.Length(1, 120), SLUG], **kwargs)
+def Slug(max_length: int, **kwargs) -> Text:  # noqa: N802
+    return Text(single_line=True, validate=[validate.Length(1, max_length), SLUG], **kwargs)
 
 
-def Url(**kwargs) -> fields.Url:  # noqa: N802
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000), **kwargs)
+def Url(max_length: int, **kwargs) -> fields.Url:  # noqa: N802
+    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=max_length),
+                      **kwargs)
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -132,7 +132,7 @@ class UserRefSchema(Schema):
 class ReasonSchema(Schema):
     """An optional reason, kept in the revision log."""
 
-    reason = Prose(2000, load_default="")
+    reason = Prose(max_length(Revision.reason), load_default="")
 
 
 PAGE_SIZE = 20
@@ -164,7 +164,7 @@ class DetailArgs(Schema):
 
 
 class DeleteArgs(Schema):
-    reason = Line(500, min_length=0, load_default="",
+    reason = Line(max_length(Revision.reason), min_length=0, load_default="",
                   metadata={"description": "Why, for the revision log."})
 
 

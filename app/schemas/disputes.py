@@ -7,14 +7,17 @@ from marshmallow import fields, pre_dump, validate
 from app.models import (
     ClaimKind,
     DatePrecision,
+    Dispute,
     DisputeState,
     LinkScope,
     LinkType,
     QuoteIntegrity,
+    Revision,
     SourceKind,
     SourcingLevel,
     VerdictState,
 )
+from app.models.base import max_length
 from app.schemas.claims import DisputeClaimSchema
 from app.schemas.common import (
     Enum,
@@ -33,12 +36,14 @@ from app.schemas.events import EventSchema
 
 class DisputeSchema(RecordSchema):
     event_id = Id(required=True)
-    slug = Slug(required=True)
-    question = Line(500, required=True, metadata={
+    slug = Slug(max_length(Dispute.slug), required=True)
+    question = Line(max_length(Dispute.question), required=True, metadata={
         "example": 'Did Biden warn Zelensky that Kyiv could be "sacked"?'})
-    summary = Prose(20_000, load_default="")
-    state = Enum(DisputeState, dump_only=True, metadata={
-        "description": "Where the dispute stands (not a truth verdict); editors change it."})
+    summary = Prose(max_length(Dispute.summary), load_default="")
+    state = Enum(DisputeState, load_default=DisputeState.OPEN, metadata={
+        "description": "Where the dispute stands (not a truth verdict). A new dispute is "
+                       "open unless an editor logs it in another state; afterwards editors "
+                       "change it through /disputes/{id}/state, with a reason."})
     claims = fields.List(fields.Nested(DisputeClaimSchema), load_only=True,
                          load_default=list, validate=validate.Length(max=100),
                          metadata={"description": "The competing claims, logged with it."})
@@ -46,7 +51,7 @@ class DisputeSchema(RecordSchema):
 
 class DisputePatchSchema(DisputeSchema):
     class Meta:
-        exclude = ("claims",)
+        exclude = ("claims", "state")
 
 
 class DisputeQuery(PageArgs):
@@ -59,7 +64,7 @@ class DisputeQuery(PageArgs):
 
 class StateChangeSchema(Schema):
     state = Enum(DisputeState, required=True)
-    reason = Prose(2000, load_default="")
+    reason = Prose(max_length(Revision.reason), load_default="")
 
 
 # -- the whole dispute (read only) ------------------------------------------------------

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from app.models import DatePrecision
+from app.models import DatePrecision, Event
+from app.models.base import max_length
 from app.schemas.common import Enum, Line, PageArgs, Prose, RecordSchema, Slug, Text
 
 
 class EventSchema(RecordSchema):
-    slug = Slug(required=True)
-    title = Line(300, required=True)
+    slug = Slug(max_length(Event.slug), required=True)
+    title = Line(max_length(Event.title), required=True)
     occurred_on = fields.Date(allow_none=True, load_default=None)
     date_precision = Enum(DatePrecision, load_default=DatePrecision.DAY)
-    summary = Prose(20_000, load_default="")
+    summary = Prose(max_length(Event.summary), load_default="")
 
 
 class EventQuery(PageArgs):

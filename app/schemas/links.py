@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.models import LinkScope, LinkType
+from app.models import Link, LinkScope, LinkType
+from app.models.base import max_length
 from app.schemas.common import Enum, Id, PageArgs, Prose, QueryId, RecordSchema
 
 
@@ -15,7 +16,7 @@ class LinkSchema(RecordSchema):
     scope = Enum(LinkScope, load_default=LinkScope.CLAIM)
     scope_quote_id = Id(allow_none=True, load_default=None, metadata={
         "description": "With scope=quote: the quote of to_claim the link is about."})
-    note = Prose(5000, load_default="")
+    note = Prose(max_length(Link.note), load_default="")
 
 
 class LinkPatchSchema(LinkSchema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from app.models import QuoteIntegrity
+from app.models import Quote, QuoteIntegrity
+from app.models.base import max_length
 from app.schemas.common import Enum, Id, PageArgs, Prose, QueryId, RecordSchema, Schema
 
 
@@ -13,9 +14,9 @@ class QuoteFields(Schema):
 
     speaker_id = Id(required=True)
     document_id = Id(allow_none=True, load_default=None)
-    exact = Prose(5000, min_length=1, required=True)
-    prefix = Prose(2000, load_default="")
-    suffix = Prose(2000, load_default="")
+    exact = Prose(max_length(Quote.exact), min_length=1, required=True)
+    prefix = Prose(max_length(Quote.prefix), load_default="")
+    suffix = Prose(max_length(Quote.suffix), load_default="")
 
 
 class QuoteSchema(QuoteFields, RecordSchema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from app.models import SourceKind
+from app.models import Source, SourceKind
+from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
@@ -21,14 +22,14 @@ from app.schemas.common import (
 
 
 class SourceSchema(RecordSchema):
-    slug = Slug(required=True)
-    name = Line(300, required=True)
+    slug = Slug(max_length(Source.slug), required=True)
+    name = Line(max_length(Source.name), required=True)
     kind = Enum(SourceKind, required=True)
-    title = Line(200, min_length=0, load_default="",
+    title = Line(max_length(Source.title), min_length=0, load_default="",
                  metadata={"description": "Role or position at the time, e.g. spokeswoman."})
-    description = Prose(5000, load_default="",
+    description = Prose(max_length(Source.description), load_default="",
                         metadata={"description": "For anonymous sources: as reported."})
-    url = Url(allow_none=True, load_default=None)
+    url = Url(max_length(Source.url), allow_none=True, load_default=None)
     parent_id = Id(allow_none=True, load_default=None,
                    metadata={"description": "Affiliation: the source this one belongs to."})
 

@@ -10,8 +10,11 @@ from app.models import (
     WORST_RATING,
     Stance,
     Verdict,
+    VerdictEvidence,
     VerdictState,
+    VerdictVersion,
 )
+from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
@@ -39,7 +42,7 @@ class EvidenceSchema(Schema):
     claim_id = Id(allow_none=True, load_default=None)
     document_id = Id(allow_none=True, load_default=None)
     stance = Enum(Stance, required=True)
-    note = Prose(2000, load_default="")
+    note = Prose(max_length(VerdictEvidence.note), load_default="")
 
 
 class _Current:
@@ -73,7 +76,7 @@ class VerdictSchema(RecordSchema):
     state = Enum(VerdictState, dump_only=True)
     rating_value = Rating(required=True)
     rating_label = fields.String(dump_only=True)
-    rationale = Prose(20_000, min_length=1, required=True)
+    rationale = Prose(max_length(Verdict.rationale), min_length=1, required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), load_default=list,
                            validate=validate.Length(max=100))
     current_version = fields.Integer(dump_only=True)
@@ -96,14 +99,14 @@ class VerdictPatchSchema(VerdictSchema):
 class CorrectionSchema(Schema):
     """A new published version; what is not given is carried over."""
 
-    reason = Prose(2000, min_length=1, required=True)
+    reason = Prose(max_length(VerdictVersion.reason), min_length=1, required=True)
     rating_value = Rating()
-    rationale = Prose(20_000, min_length=1)
+    rationale = Prose(max_length(Verdict.rationale), min_length=1)
     evidence = fields.List(fields.Nested(EvidenceSchema), validate=validate.Length(max=100))
 
 
 class WithdrawalSchema(Schema):
-    reason = Prose(2000, min_length=1, required=True)
+    reason = Prose(max_length(VerdictVersion.reason), min_length=1, required=True)
 
 
 class VersionSchema(Schema):

@@ -1,9 +1,9 @@
-"""The one mechanism that writes Revisions, and the global soft-delete filter.
+"""The one mechanism that writes Revisions.
 
 Services say *who* and *why* with `acting_as(...)`; a flush listener then records a
 Revision (before/after of the changed columns) for every Auditable row inserted,
 updated, soft-deleted, restored or deleted in that flush. No service writes
-revisions by hand.
+revisions by hand. `install` (called by the app factory) puts the listeners in place.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import Mapper, Session
 
+from app.extensions import Base
 from app.models import Revision, RevisionAction, User
 from app.models.base import Auditable, SoftDeleteMixin, utcnow
 
 ACTOR_KEY = "audit_actor_id"
 REASON_KEY = "audit_reason"
-# Execution option that lets editors (and restore) see soft-deleted rows.
-INCLUDE_DELETED = "include_deleted"
 
 
 @contextlib.contextmanager
@@ -82,19 +81,32 @@ def entity_type(obj_or_cls: Any) -> str:
     return cls.__tablename__
 
 
-@event.listens_for(Auditable, "mapper_configured", propagate=True)
-def _keep_old_values(mapper, cls) -> None:
+def install(session_class: type[Session] = Session) -> None:
+    """Write Revisions on every flush of `session_class` (and its subclasses); keep old
+    values of audited columns so a revision's `before` is the stored value. Once."""
+    if not event.contains(Auditable, "mapper_configured", _keep_old_values):
+        event.listen(Auditable, "mapper_configured", _keep_old_values, propagate=True)
+        # mappers configured before now (none, when the factory calls this first) too
+        for mapper in Base.registry.mappers:
+            if mapper.configured and issubclass(mapper.class_, Auditable):
+                _keep_old_values(mapper, mapper.class_)
+    if not event.contains(session_class, "after_flush", _write_revisions):
+        event.listen(session_class, "after_flush", _write_revisions)
+
+
+def _keep_old_values(mapper: Mapper, cls) -> None:
     """Load a column's old value before it is overwritten (even on an expired object),
     so a revision's `before` is always the stored value, never a guess."""
     for prop in mapper.column_attrs:
-        event.listen(getattr(cls, prop.key), "set", _noop_set, active_history=True)
+        attribute = getattr(cls, prop.key)
+        if not event.contains(attribute, "set", _noop_set):
+            event.listen(attribute, "set", _noop_set, active_history=True)
 
 
 def _noop_set(target, value, oldvalue, initiator):
     return value
 
 
-@event.listens_for(Session, "after_flush")
 def _write_revisions(session: Session, flush_context) -> None:
     actor_id = session.info.get(ACTOR_KEY)
     reason = session.info.get(REASON_KEY) or ""
@@ -134,21 +146,3 @@ def _write_revisions(session: Session, flush_context) -> None:
 
     if rows:
         session.connection().execute(sa.insert(Revision.__table__), rows)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _hide_soft_deleted(execute_state: ORMExecuteState) -> None:
-    """Soft-deleted rows are invisible unless a query asks for them explicitly."""
-    if (
-        execute_state.is_select
-        and not execute_state.is_column_load
-        and not execute_state.is_relationship_load
-        and not execute_state.execution_options.get(INCLUDE_DELETED, False)
-    ):
-        execute_state.statement = execute_state.statement.options(
-            with_loader_criteria(
-                SoftDeleteMixin,
-                lambda cls: cls.deleted_at.is_(None),
-                include_aliases=True,
-            )
-        )

@@ -35,9 +35,9 @@ from app.models import (
     Source,
     Verdict,
 )
+from app.models.base import MAX_ID
 from app.services.errors import NotFound
 from app.services.reads import visible_verdict
-from app.services.records import MAX_ID
 from app.services.rows import RECORD_COLUMNS, iso, record_fields
 
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached

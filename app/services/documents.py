@@ -7,9 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Document, DocumentSnapshot, Quote, Role, User, utcnow
+from app.models import Document, DocumentSnapshot, Quote, Source, User, utcnow
 from app.services.integrity import check_quote
-from app.services.uow import check_version, require_role, transaction
+from app.services.policy import Action, require, resolve
+from app.services.uow import check_version, transaction
 
 
 def _snapshot(document: Document, actor: User | None) -> None:
@@ -24,9 +25,13 @@ def _snapshot(document: Document, actor: User | None) -> None:
         )
 
 
-def create_document(actor: User, **fields: Any) -> Document:
-    require_role(actor, Role.JOURNALIST)
-    with transaction(actor):
+def create_document(*, actor: User, **fields: Any) -> Document:
+    """Add a document (its text becomes its first snapshot). Journalists and up;
+    ValidationError naming a publisher that does not exist; Conflict on a URL taken.
+    Commits."""
+    require(actor, Action.LOG)
+    with transaction(actor=actor):
+        resolve(Source, fields.get("publisher_id"), "publisher_id")
         document = Document(**fields)
         db.session.add(document)
         _snapshot(document, actor)
@@ -34,12 +39,16 @@ def create_document(actor: User, **fields: Any) -> Document:
 
 
 def update_document(
-    document: Document, changes: dict[str, Any], actor: User, *, expected_version: int | None = None
+    document: Document, changes: dict[str, Any], *, actor: User,
+    expected_version: int | None = None, reason: str = "",
 ) -> Document:
-    """Change a document; a new text becomes a new snapshot and its quotes are re-checked."""
-    require_role(actor, Role.JOURNALIST)
-    with transaction(actor):
+    """Change a document; a new text becomes a new snapshot and its quotes are checked
+    again. Journalists and up; ValidationError naming a publisher that does not exist;
+    StaleVersion; Conflict on a URL taken. Commits."""
+    require(actor, Action.LOG)
+    with transaction(actor=actor, reason=reason):
         check_version(document, expected_version)
+        resolve(Source, changes.get("publisher_id"), "publisher_id")
         old_sha = document.text_sha256
         for key, value in changes.items():
             setattr(document, key, value)
@@ -82,7 +91,7 @@ def verify_all_quotes(
         ).all()
         if not batch:
             break
-        with transaction(actor, "verify-quotes"):
+        with transaction(actor=actor, reason="verify-quotes"):
             for quote in batch:
                 before = (quote.integrity, quote.closest_match, quote.diff)
                 verify_quote(quote)

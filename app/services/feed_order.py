@@ -14,7 +14,8 @@ later than every stamp committed before it, whatever the app servers' clocks say
 cursor never passes a change that has yet to commit.
 
 Writers that bypass the session (the NDJSON import, which keeps each row's own
-timestamps so that a round trip is identical) are not re-stamped.
+timestamps so that a round trip is identical) are not re-stamped. `install` (called by
+the app factory) puts the listeners in place.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ _WATCHED = {Verdict: "verdicts", Claim: "claims", ClaimAppearance: "appearances"
             Source: "sources", Document: "documents"}
 
 
-@event.listens_for(Session, "after_flush")
+def install(session_class: type[Session] = Session) -> None:
+    """Stamp the verdicts each transaction of `session_class` touches, in commit order.
+    Once."""
+    for name, listener in (("after_flush", _note_changed),
+                           ("before_commit", _stamp_in_commit_order),
+                           ("after_rollback", _forget)):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
+
+
 def _note_changed(session: Session, flush_context) -> None:
     """Note what this flush changed of what verdicts show: the verdicts themselves; their
     claims (wording, dispute, claimant), the claims' appearances; the claimants and
@@ -70,7 +80,6 @@ def _affected(changed: dict[str, set[int]]) -> sa.Select:
         Verdict.id.in_(sorted(changed["verdicts"])), Verdict.claim_id.in_(claims_shown)))
 
 
-@event.listens_for(Session, "before_commit")
 def _stamp_in_commit_order(session: Session) -> None:
     # before_commit runs before the commit's own flush: flush now (a no-op when clean),
     # so that everything this commit changes is known
@@ -101,6 +110,5 @@ def stamp_in_commit_order(session: Session, verdict_ids: sa.Select) -> datetime:
     return stamp
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)

@@ -111,7 +111,7 @@ class ImportReport:
         return sum(self.counts.values())
 
 
-class ImportError_(ValidationError):
+class ImportRefused(ValidationError):
     """The file was refused; `errors` lists (line, field, message), first ones first."""
 
     def __init__(self, errors: list[tuple[int, str, str]]):
@@ -679,7 +679,7 @@ def _reset_sequences(names: Iterable[str]) -> None:
 def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = None, *,
                  workers: int | None = None, chunk_lines: int = CHUNK_LINES) -> ImportReport:
     """Validate the whole file, then insert it in one transaction — or raise
-    ImportError_ naming the line and field of the first errors, having written nothing.
+    ImportRefused naming the line and field of the first errors, having written nothing.
 
     Lines are checked in chunks of `chunk_lines`, by `workers` forked processes when
     the file is longer than one chunk (default: `default_workers()`; 0 or 1: here)."""
@@ -697,7 +697,7 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
         _check_unique(plans, by_table, errors)
         report.seconds["references"] = time.perf_counter() - checked
     if errors:
-        raise ImportError_(errors)
+        raise ImportRefused(errors)
     writing = time.perf_counter()
     session = db.session
     try:
@@ -716,7 +716,7 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
     except sa.exc.IntegrityError as exc:
         # a rule of the database the checks above do not know (a CHECK constraint)
         session.rollback()
-        raise ImportError_([(0, "file", "the database refused it, nothing was written: "
+        raise ImportRefused([(0, "file", "the database refused it, nothing was written: "
                              f"{exc.orig}".splitlines()[0])]) from None
     except BaseException:
         session.rollback()

@@ -30,14 +30,13 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import SoftDeleteMixin
-from app.services.audit import INCLUDE_DELETED
+from app.services.policy import INCLUDE_DELETED, get_visible
 from app.services.reads import (
     PUBLIC_VERDICT_STATES,
     DisputeDetail,
     current_verdict,
     dispute_detail,
 )
-from app.services.records import get_or_404
 
 
 def _claim_card():
@@ -188,7 +187,7 @@ def documents_query() -> sa.Select:
 
 
 def event_page(event_id: int) -> tuple[Event, list[Dispute], dict[int, int]]:
-    event = get_or_404(Event, event_id)
+    event = get_visible(Event, event_id)
     disputes = list(db.session.scalars(
         sa.select(Dispute).where(Dispute.event_id == event.id).order_by(Dispute.id)
     ))
@@ -205,7 +204,7 @@ class ClaimPage:
 
 
 def claim_page(claim_id: int, *, include_drafts: bool = False) -> ClaimPage:
-    get_or_404(Claim, claim_id)  # a clean 404 for ids out of range or deleted
+    get_visible(Claim, claim_id)  # a clean 404 for ids out of range or deleted
     claim = db.session.scalars(
         sa.select(Claim).where(Claim.id == claim_id)
         .options(
@@ -255,7 +254,7 @@ class SourcePage:
 
 
 def source_page(source_id: int, *, include_drafts: bool = False) -> SourcePage:
-    source = get_or_404(Source, source_id)
+    source = get_visible(Source, source_id)
     list(db.session.scalars(  # the affiliation chain, in one query
         sa.select(Source).where(Source.id == source.id)
         .options(joinedload(Source.parent).joinedload(Source.parent)
@@ -291,7 +290,7 @@ class DocumentPage:
 
 
 def document_page(document_id: int) -> DocumentPage:
-    document = get_or_404(Document, document_id)
+    document = get_visible(Document, document_id)
     quotes = list(db.session.scalars(
         sa.select(Quote).where(Quote.document_id == document.id)
         .options(joinedload(Quote.speaker),

@@ -23,8 +23,8 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
+from app.models.base import MAX_ID
 from app.services.errors import NotFound
-from app.services.records import MAX_ID
 
 PUBLIC_VERDICT_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
 V = TypeVar("V")

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Role, User
-from app.services import feed_order  # noqa: F401  (the feed is stamped in commit order)
+from app.models import User
 from app.services.audit import acting_as
-from app.services.errors import Conflict, PermissionDenied, StaleVersion, ValidationError
+from app.services.errors import Conflict, StaleVersion, ValidationError
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.,\s]+)")
 _PG_KEY = re.compile(r"Key \(([^)]+)\)=")
@@ -42,7 +41,7 @@ def integrity_error(exc: IntegrityError) -> Conflict | ValidationError:
 
 
 @contextlib.contextmanager
-def transaction(actor: User | None, reason: str = "") -> Iterator[Session]:
+def transaction(*, actor: User | None, reason: str = "") -> Iterator[Session]:
     """Run a block of changes as one commit attributed to `actor`, or none at all."""
     session = db.session
     try:
@@ -61,12 +60,6 @@ def transaction(actor: User | None, reason: str = "") -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
-
-
-def require_role(actor: User | None, role: Role) -> User:
-    if actor is None or not actor.can(role):
-        raise PermissionDenied(f"This needs the {role.value} role or higher.")
-    return actor
 
 
 def check_version(obj, expected_version: int | None) -> None:

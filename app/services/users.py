@@ -33,6 +33,7 @@ def create_user(
     name: str,
     role: Role | str = Role.READER,
     password: str | None = None,
+    *,
     actor: User | None = None,
 ) -> User:
     email = normalise_email(email)
@@ -51,24 +52,24 @@ def create_user(
                 "Passwords need at least 10 characters.", {"password": ["too short"]}
             )
         user.set_password(password)
-    with transaction(actor, "user created"):
+    with transaction(actor=actor, reason="user created"):
         db.session.add(user)
     return user
 
 
-def set_role(user: User, role: Role | str, actor: User | None = None) -> User:
+def set_role(user: User, role: Role | str, *, actor: User | None = None) -> User:
     try:
         role = Role(role)
     except ValueError:
         raise ValidationError(
             f"Unknown role {role!r}.", {"role": [f"one of {', '.join(Role)}"]}
         ) from None
-    with transaction(actor, f"role set to {role.value}"):
+    with transaction(actor=actor, reason=f"role set to {role.value}"):
         user.role = role
     return user
 
 
-def issue_token(user: User, name: str, actor: User | None = None) -> tuple[ApiToken, str]:
+def issue_token(user: User, name: str, *, actor: User | None = None) -> tuple[ApiToken, str]:
     """Create a token; the plaintext is returned once and never stored."""
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -78,18 +79,18 @@ def issue_token(user: User, name: str, actor: User | None = None) -> tuple[ApiTo
         prefix=plaintext[:10],
         created_at=utcnow(),
     )
-    with transaction(actor, "token issued"):
+    with transaction(actor=actor, reason="token issued"):
         db.session.add(token)
     return token, plaintext
 
 
-def revoke_token(token_id: int, actor: User | None = None) -> ApiToken:
+def revoke_token(token_id: int, *, actor: User | None = None) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(f"Token {token_id} does not exist.")
     if token.is_revoked:
         raise InvalidTransition(f"Token {token_id} is already revoked.")
-    with transaction(actor, "token revoked"):
+    with transaction(actor=actor, reason="token revoked"):
         token.revoked_at = utcnow()
     return token
 
@@ -105,6 +106,6 @@ def user_for_token(plaintext: str) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        with transaction(token.user, "token used"):
+        with transaction(actor=token.user, reason="token used"):
             token.last_used_at = now
     return token.user

@@ -15,7 +15,6 @@ from app.models import (
     RATING_LABELS,
     Claim,
     Document,
-    Role,
     Stance,
     User,
     Verdict,
@@ -24,9 +23,9 @@ from app.models import (
     VerdictVersion,
     utcnow,
 )
-from app.services.disputes import ref
-from app.services.errors import Conflict, InvalidTransition, ValidationError
-from app.services.uow import check_version, require_role, transaction
+from app.services.errors import Conflict, ValidationError
+from app.services.policy import Action, check_verdict_move, require, resolve
+from app.services.uow import check_version, transaction
 
 
 def _check_rating(value: int) -> int:
@@ -47,8 +46,8 @@ def _evidence(items: list[dict[str, Any]]) -> list[VerdictEvidence]:
                 "Each evidence item names a claim or a document, not both.",
                 {f"evidence.{i}": ["give exactly one of claim_id, document_id"]},
             )
-        ref(Claim, claim_id, f"evidence.{i}.claim_id")
-        ref(Document, document_id, f"evidence.{i}.document_id")
+        resolve(Claim, claim_id, f"evidence.{i}.claim_id")
+        resolve(Document, document_id, f"evidence.{i}.document_id")
         out.append(
             VerdictEvidence(claim_id=claim_id, document_id=document_id,
                             stance=Stance(item["stance"]), note=item.get("note", ""))
@@ -65,29 +64,31 @@ def _require_reason(reason: str) -> str:
 
 
 def draft_verdict(
-    actor: User,
     claim_id: int,
     rating_value: int,
     rationale: str,
     evidence: list[dict[str, Any]] = (),
+    *,
+    actor: User,
 ) -> Verdict:
-    require_role(actor, Role.JOURNALIST)
-    claim = ref(Claim, claim_id, "claim_id")
+    """Draft a verdict on a claim (only staff see it until an editor publishes it).
+    Journalists and up; ValidationError naming a claim, rating or evidence that does not
+    exist; Conflict when the claim already has a verdict that is not withdrawn.
+    Commits."""
+    require(actor, Action.DRAFT)
     _check_rating(rating_value)
-    current = db.session.scalar(
-        sa.select(Verdict.id).where(
-            Verdict.claim_id == claim.id, Verdict.state != VerdictState.WITHDRAWN
+    with transaction(actor=actor):
+        claim = resolve(Claim, claim_id, "claim_id")
+        current = db.session.scalar(
+            sa.select(Verdict.id).where(
+                Verdict.claim_id == claim.id, Verdict.state != VerdictState.WITHDRAWN
+            )
         )
-    )
-    if current is not None:
-        raise Conflict(
-            f"Claim {claim.id} already has verdict {current}; correct that one instead.",
-            {"claim_id": [f"already has verdict {current}"]},
-        )
-    # Check the evidence before the new verdict hangs off the claim: its id look-ups
-    # would otherwise autoflush the half-built verdict (SQLAlchemy warns and skips it).
-    items = _evidence(evidence)
-    with transaction(actor):
+        if current is not None:
+            raise Conflict(
+                f"Claim {claim.id} already has verdict {current}; correct that one instead.",
+                {"claim_id": [f"already has verdict {current}"]},
+            )
         # Evidence first: its lookups autoflush, which must not meet a half-built verdict
         # (SQLAlchemy 2 does not cascade it into the session through the claim backref).
         items = _evidence(evidence)
@@ -106,22 +107,21 @@ def latest_version(verdict: Verdict) -> VerdictVersion:
 
 def update_draft(
     verdict: Verdict,
-    actor: User,
     *,
+    actor: User,
     expected_version: int | None = None,
     rating_value: int | None = None,
     rationale: str | None = None,
     evidence: list[dict[str, Any]] | None = None,
 ) -> Verdict:
-    """Drafts may be edited in place; published versions may not."""
-    require_role(actor, Role.JOURNALIST)
-    if verdict.state is not VerdictState.DRAFT:
-        raise InvalidTransition(
-            f"Verdict {verdict.id} is {verdict.state.value}; publish a correction instead."
-        )
-    version = latest_version(verdict)
-    with transaction(actor):
+    """Edit a draft in place (a published verdict is corrected instead). Journalists and
+    up; InvalidTransition when it is no longer a draft; ValidationError naming a bad
+    rating or evidence; StaleVersion. Commits."""
+    require(actor, Action.DRAFT)
+    with transaction(actor=actor):
         check_version(verdict, expected_version)
+        check_verdict_move(verdict, "edit")
+        version = latest_version(verdict)
         if rating_value is not None:
             verdict.rating_value = version.rating_value = _check_rating(rating_value)
         if rationale is not None:
@@ -131,13 +131,14 @@ def update_draft(
     return verdict
 
 
-def publish(verdict: Verdict, actor: User, *, expected_version: int | None = None) -> Verdict:
-    require_role(actor, Role.EDITOR)
-    if verdict.state is not VerdictState.DRAFT:
-        raise InvalidTransition(f"Verdict {verdict.id} is {verdict.state.value}, not a draft.")
+def publish(verdict: Verdict, *, actor: User, expected_version: int | None = None) -> Verdict:
+    """Publish a draft: readers, the feed and ClaimReview see it from the commit on.
+    Editors and up; InvalidTransition when it is not a draft; StaleVersion. Commits."""
+    require(actor, Action.PUBLISH)
     now = utcnow()
-    with transaction(actor, "published"):
+    with transaction(actor=actor, reason="published"):
         check_version(verdict, expected_version)
+        check_verdict_move(verdict, "publish")
         version = latest_version(verdict)
         version.state = VerdictState.PUBLISHED
         version.published_at = now
@@ -170,46 +171,45 @@ def _copy_evidence(version: VerdictVersion) -> list[VerdictEvidence]:
 
 def correct(
     verdict: Verdict,
-    actor: User,
     *,
+    actor: User,
     reason: str,
     rating_value: int | None = None,
     rationale: str | None = None,
     evidence: list[dict[str, Any]] | None = None,
     expected_version: int | None = None,
 ) -> Verdict:
-    """Publish a new version of a published verdict; the old one stays in history."""
-    require_role(actor, Role.EDITOR)
+    """Publish a new version of a published verdict, with its reason; the old one stays
+    in the public history. Editors and up; ValidationError without a reason or with a bad
+    rating or evidence; InvalidTransition when it is not published; StaleVersion.
+    Commits."""
+    require(actor, Action.CORRECT)
     reason = _require_reason(reason)
-    if verdict.state is not VerdictState.PUBLISHED:
-        raise InvalidTransition(
-            f"Only published verdicts can be corrected; verdict {verdict.id} is "
-            f"{verdict.state.value}."
-        )
-    previous = latest_version(verdict)
-    new_rating = _check_rating(rating_value) if rating_value is not None else previous.rating_value
-    new_evidence = _evidence(evidence) if evidence is not None else _copy_evidence(previous)
-    with transaction(actor, reason):
+    with transaction(actor=actor, reason=reason):
         check_version(verdict, expected_version)
+        check_verdict_move(verdict, "correct")
+        previous = latest_version(verdict)
+        new_rating = (_check_rating(rating_value) if rating_value is not None
+                      else previous.rating_value)
+        new_evidence = _evidence(evidence) if evidence is not None else _copy_evidence(previous)
         _append_version(verdict, actor, VerdictState.PUBLISHED, reason, new_rating,
                         rationale if rationale is not None else previous.rationale, new_evidence)
     return verdict
 
 
 def withdraw(
-    verdict: Verdict, actor: User, *, reason: str, expected_version: int | None = None
+    verdict: Verdict, *, actor: User, reason: str, expected_version: int | None = None
 ) -> Verdict:
-    """Withdraw a published verdict publicly, with a reason; consumers see it in the feed."""
-    require_role(actor, Role.EDITOR)
+    """Withdraw a published verdict publicly, with a reason: from the commit on no rating
+    of it goes out anywhere, and the feed carries the withdrawal so consumers remove it.
+    Editors and up; ValidationError without a reason; InvalidTransition when it is not
+    published; StaleVersion. Commits."""
+    require(actor, Action.WITHDRAW)
     reason = _require_reason(reason)
-    if verdict.state is not VerdictState.PUBLISHED:
-        raise InvalidTransition(
-            f"Only published verdicts can be withdrawn; verdict {verdict.id} is "
-            f"{verdict.state.value}."
-        )
-    previous = latest_version(verdict)
-    with transaction(actor, reason):
+    with transaction(actor=actor, reason=reason):
         check_version(verdict, expected_version)
+        check_verdict_move(verdict, "withdraw")
+        previous = latest_version(verdict)
         _append_version(verdict, actor, VerdictState.WITHDRAWN, reason, previous.rating_value,
                         previous.rationale, _copy_evidence(previous))
     return verdict

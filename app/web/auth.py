@@ -13,10 +13,8 @@ from flask_login import current_user
 
 from app.errors import wants_json
 from app.extensions import db, login_manager
-from app.models import Role, User
-from app.services.errors import PermissionDenied
-
-STAFF = Role.JOURNALIST
+from app.models import User
+from app.services import policy
 
 
 def init_login(app: Flask) -> None:
@@ -48,23 +46,26 @@ def actor() -> User:
     return current_user._get_current_object()
 
 
-def is_staff() -> bool:
-    return current_user.is_authenticated and current_user.can(STAFF)
+def signed_in() -> User | None:
+    """The signed-in user, or None for a visitor."""
+    return actor() if current_user.is_authenticated else None
 
 
-def role_required(role: Role) -> Callable:
-    """Sign-in required, then at least `role`; otherwise a 403 page saying which role."""
+def viewer(*, include_deleted: bool = False) -> policy.Viewer:
+    """Who is looking at a page (the policy's Viewer)."""
+    return policy.viewer(signed_in(), include_deleted=include_deleted)
+
+
+def requires(action: policy.Action) -> Callable:
+    """Sign-in required, then a role that may do `action` (the policy's rules);
+    otherwise a 403 page saying who may."""
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_user.can(role):
-                raise PermissionDenied(
-                    f"This page needs the {role.value} role; you are signed in as a "
-                    f"{current_user.role.value}."
-                )
+            policy.require(actor(), action)
             return view(*args, **kwargs)
 
         return wrapped

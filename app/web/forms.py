@@ -46,19 +46,38 @@ from wtforms.validators import (
 
 from app.models import (
     RATING_SCALE,
+    Claim,
+    ClaimAttribution,
     ClaimKind,
     DatePrecision,
+    Dispute,
     DisputeState,
+    Document,
+    Event,
+    Link,
     LinkType,
+    Quote,
+    Revision,
+    Source,
     SourceKind,
     SourcingLevel,
     Stance,
+    Verdict,
+    VerdictEvidence,
+    VerdictVersion,
 )
+from app.models.base import SLUG_PATTERN, max_length
 from app.web.templating import label
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+SLUG = Regexp(SLUG_PATTERN,
               message="lower-case letters, digits and single hyphens only, e.g. biden-call")
 REQUIRED = "required"
+
+
+def fits(attribute) -> Length:
+    """The column's own length limit (`app.models.base.max_length`), on the form."""
+    limit = max_length(attribute)
+    return Length(max=limit, message=f"at most {limit:,} characters")
 
 
 def strip(value: Any) -> Any:
@@ -151,16 +170,17 @@ class ActionForm(VersionedForm):
 
 
 class EventForm(VersionedForm):
-    title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=300)],
+    title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Event.title)],
                         filters=[strip])
-    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+    slug = StringField("Slug", validators=[Optional(), fits(Event.slug), SLUG], filters=[strip],
                        description="Used in links. Left blank, it is made from the title.")
     occurred_on = DateField("Date", validators=[Optional()],
                             invalid_value_message="not a date (YYYY-MM-DD)")
     date_precision = SelectField("How precise is the date?",
                                  choices=enum_choices(DatePrecision),
                                  default=DatePrecision.DAY.value)
-    summary = TextAreaField("Summary", filters=[strip], render_kw={"rows": 4})
+    summary = TextAreaField("Summary", validators=[fits(Event.summary)], filters=[strip],
+                            render_kw={"rows": 4})
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -173,21 +193,22 @@ class EventForm(VersionedForm):
 
 
 class SourceForm(VersionedForm):
-    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=300)],
+    name = StringField("Name", validators=[DataRequired(REQUIRED), fits(Source.name)],
                        filters=[strip],
                        description="As the reporting names it; for an anonymous source, "
                                    "e.g. “An unnamed Ukrainian source”.")
-    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+    slug = StringField("Slug", validators=[Optional(), fits(Source.slug), SLUG], filters=[strip],
                        description="Left blank, it is made from the name.")
     kind = SelectField("Kind", choices=enum_choices(SourceKind),
                        default=SourceKind.PERSON.value)
-    title = StringField("Role or position", validators=[Length(max=200)], filters=[strip],
+    title = StringField("Role or position", validators=[fits(Source.title)], filters=[strip],
                         description="At the time, e.g. “NSC spokeswoman”.")
-    description = TextAreaField("Description", filters=[strip], render_kw={"rows": 3},
+    description = TextAreaField("Description", validators=[fits(Source.description)],
+                                filters=[strip], render_kw={"rows": 3},
                                 description="For anonymous sources: the description exactly "
                                             "as reported.")
     url = StringField("Web address", filters=[strip],
-                      validators=[Optional(), Length(max=2000),
+                      validators=[Optional(), fits(Source.url),
                                   URL(message="not a web address (https://...)")])
     parent_id = IdSelectField("Belongs to", blank="— nobody —",
                               description="Emily Horne belongs to the National Security "
@@ -206,14 +227,15 @@ class SourceForm(VersionedForm):
 
 
 class DocumentForm(VersionedForm):
-    title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=500)],
+    title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Document.title)],
                         filters=[strip])
     url = StringField("Web address", filters=[strip],
-                      validators=[Optional(), Length(max=2000),
+                      validators=[Optional(), fits(Document.url),
                                   URL(message="not a web address (https://...)")])
     publisher_id = IdSelectField("Publisher")
     published_at = UTCDateTime("Published (UTC)")
-    text = TextAreaField("Stored passages", filters=[strip], render_kw={"rows": 8},
+    text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[strip],
+                         render_kw={"rows": 8},
                          description="The passages we rely on, pasted exactly — short "
                                      "excerpts, not whole articles. Quotes are checked "
                                      "against this text.")
@@ -233,7 +255,7 @@ class DocumentForm(VersionedForm):
 
 class AttributionForm(Form):
     source_id = IdSelectField("Carried by", blank="—")
-    relation = StringField("How", validators=[Length(max=60)], filters=[strip],
+    relation = StringField("How", validators=[fits(ClaimAttribution.relation)], filters=[strip],
                            default="citing", render_kw={"placeholder": "citing"})
 
 
@@ -244,7 +266,8 @@ class ClaimFields(Form):
                                 validators=[DataRequired(REQUIRED)])
     attributions = FieldList(FormField(AttributionForm), "Attribution chain",
                              min_entries=2, max_entries=5)
-    statement = TextAreaField("What is asserted", validators=[DataRequired(REQUIRED)],
+    statement = TextAreaField("What is asserted",
+                              validators=[DataRequired(REQUIRED), fits(Claim.statement)],
                               filters=[strip], render_kw={"rows": 3})
     kind = SelectField("Kind", choices=enum_choices(ClaimKind),
                        default=ClaimKind.FACTUAL_ASSERTION.value)
@@ -296,13 +319,14 @@ class AccountFields(ClaimFields):
 class DisputeForm(VersionedForm):
     event_id = IdSelectField("Event", blank="— choose —", validators=[DataRequired(REQUIRED)])
     question = StringField("Question at issue",
-                           validators=[DataRequired(REQUIRED), Length(max=500)],
+                           validators=[DataRequired(REQUIRED), fits(Dispute.question)],
                            filters=[strip],
                            description="One question, e.g. Did Biden warn that Kyiv could "
                                        "be “sacked”?")
-    slug = StringField("Slug", validators=[Optional(), Length(max=120), SLUG], filters=[strip],
+    slug = StringField("Slug", validators=[Optional(), fits(Dispute.slug), SLUG], filters=[strip],
                        description="Left blank, it is made from the question.")
-    summary = TextAreaField("Summary", filters=[strip], render_kw={"rows": 4})
+    summary = TextAreaField("Summary", validators=[fits(Dispute.summary)], filters=[strip],
+                            render_kw={"rows": 4})
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -324,9 +348,15 @@ class NewDisputeForm(DisputeForm):
         if not any(not entry.form.is_blank() for entry in field):
             raise ValidationError("give at least one account")
 
+    def only_open(self) -> None:
+        """For those who may not set a dispute's state: no state field (a new dispute
+        is open)."""
+        del self.state
+
     def data_for_service(self) -> dict[str, Any]:
         data = super().data_for_service()
-        data["state"] = DisputeState(self.state.data)
+        if "state" in self._fields:
+            data["state"] = DisputeState(self.state.data)
         data["claims"] = [entry.form.claim_data() for entry in self.claims
                           if not entry.form.is_blank()]
         return data
@@ -348,13 +378,13 @@ class QuoteForm(VersionedForm):
     document_id = IdSelectField("In document", blank="— none (unchecked) —",
                                 description="The document whose stored passages should "
                                             "contain these words.")
-    exact = TextAreaField("Exact words", validators=[DataRequired(REQUIRED)],
+    exact = TextAreaField("Exact words", validators=[DataRequired(REQUIRED), fits(Quote.exact)],
                           render_kw={"rows": 2},
                           description="As attributed, character for character.")
-    prefix = StringField("Words just before", filters=[strip],
+    prefix = StringField("Words just before", validators=[fits(Quote.prefix)], filters=[strip],
                          description="Optional: picks the right place when the words occur "
                                      "more than once.")
-    suffix = StringField("Words just after", filters=[strip])
+    suffix = StringField("Words just after", validators=[fits(Quote.suffix)], filters=[strip])
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -376,12 +406,14 @@ class LinkForm(VersionedForm):
     scope_quote_id = IdSelectField("Only these words of it", blank="— the whole account —",
                                    description="Scope: “no one said ‘sacked’” denies the "
                                                "word, not necessarily the warning.")
-    note = TextAreaField("Note", filters=[strip], render_kw={"rows": 2})
+    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[strip],
+                         render_kw={"rows": 2})
 
 
 class LinkEditForm(VersionedForm):
     type = SelectField("Relation", choices=enum_choices(LinkType))
-    note = TextAreaField("Note", filters=[strip], render_kw={"rows": 2})
+    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[strip],
+                         render_kw={"rows": 2})
 
 
 class EvidenceForm(Form):
@@ -390,7 +422,7 @@ class EvidenceForm(Form):
         SelectChoice(value=Stance.REFUTES.value, label="Refutes the claim"),
         SelectChoice(value=Stance.SUPPORTS.value, label="Supports the claim"),
     ])
-    note = StringField("Note", filters=[strip])
+    note = StringField("Note", validators=[fits(VerdictEvidence.note)], filters=[strip])
 
     # A service error about evidence.N.claim_id / document_id belongs on `target`.
     error_fallback = "target"
@@ -410,7 +442,8 @@ class EvidenceForm(Form):
 class VerdictForm(VersionedForm):
     rating_value = RadioField("Rating", choices=rating_choices(), coerce=int,
                               validators=[InputRequired("choose a rating")])
-    rationale = TextAreaField("Rationale", validators=[DataRequired(REQUIRED)],
+    rationale = TextAreaField("Rationale",
+                              validators=[DataRequired(REQUIRED), fits(Verdict.rationale)],
                               filters=[strip], render_kw={"rows": 5},
                               description="Why this rating, in plain words readers can check.")
     evidence = FieldList(FormField(EvidenceForm), "Evidence", min_entries=3, max_entries=20)
@@ -425,27 +458,30 @@ class VerdictForm(VersionedForm):
 
 
 class CorrectionForm(VerdictForm):
-    reason = TextAreaField("Reason for the correction", validators=[DataRequired(REQUIRED)],
+    reason = TextAreaField("Reason for the correction",
+                           validators=[DataRequired(REQUIRED), fits(VerdictVersion.reason)],
                            filters=[strip], render_kw={"rows": 3},
                            description="Shown publicly in the verdict's history.")
 
 
 class WithdrawForm(VersionedForm):
-    reason = TextAreaField("Reason for withdrawing", validators=[DataRequired(REQUIRED)],
+    reason = TextAreaField("Reason for withdrawing",
+                           validators=[DataRequired(REQUIRED), fits(VerdictVersion.reason)],
                            filters=[strip], render_kw={"rows": 3},
                            description="Shown publicly in the verdict's history.")
 
 
 class DisputeStateForm(VersionedForm):
     state = SelectField("New state", choices=enum_choices(DisputeState))
-    reason = TextAreaField("Reason", filters=[strip], render_kw={"rows": 2},
-                           description="Recorded in the change log.")
+    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
+                           render_kw={"rows": 2}, description="Recorded in the change log.")
 
 
 class DeleteForm(VersionedForm):
-    reason = TextAreaField("Reason", filters=[strip], render_kw={"rows": 2},
+    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
+                           render_kw={"rows": 2},
                            description="Recorded in the change log. An editor can restore it.")
 
 
 class RestoreForm(FlaskForm):
-    reason = StringField("Reason", filters=[strip])
+    reason = StringField("Reason", validators=[fits(Revision.reason)], filters=[strip])

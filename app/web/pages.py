@@ -10,10 +10,9 @@ from flask import render_template, request
 from flask_sqlalchemy.pagination import Pagination
 
 from app.extensions import db
-from app.models import Role
+from app.services import policy
 from app.services.errors import NotFound, ValidationError
-from app.services.records import get_or_404
-from app.web.auth import actor
+from app.web.auth import signed_in
 from app.web.forms import RestoreForm
 
 PER_PAGE = 20
@@ -50,9 +49,9 @@ def paginate(stmt: sa.Select, per_page: int = PER_PAGE) -> Pagination:
 def deleted_or_404(model: type, record_id: int, exc: NotFound) -> Any:
     """Editors who open a deleted record see what it was and can restore it; everyone
     else gets the 404 the record's absence means."""
-    user = actor()
-    if not (user.is_authenticated and user.can(Role.EDITOR)):
+    if not policy.allowed(signed_in(), policy.Action.SEE_DELETED):
         raise exc
-    record = get_or_404(model, record_id, include_deleted=True)
+    record = policy.get_visible(model, record_id,
+                                viewer=policy.viewer(signed_in(), include_deleted=True))
     return render_template("deleted.html", record=record, kind=model.__tablename__,
                            restore_form=RestoreForm())

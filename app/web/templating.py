@@ -18,6 +18,7 @@ from app.models import (
     Verdict,
     VerdictState,
 )
+from app.services import lifecycle, policy
 from app.services.claimreview import claimreview, verdict_page_url
 
 LABELS: dict[str, str] = {
@@ -191,6 +192,13 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def viewer_context() -> dict[str, Any]:
         viewer = _viewer()
-        staff = bool(viewer.is_authenticated and viewer.can(Role.JOURNALIST))
-        editor = bool(viewer.is_authenticated and viewer.can(Role.EDITOR))
-        return {"viewer": viewer, "is_staff": staff, "is_editor": editor}
+        user = viewer if viewer.is_authenticated else None
+
+        def can(action: str, record: Any = None) -> bool:
+            """What the viewer may do, as the policy says (`can('publish')`,
+            `can('delete', claim)`): pages show only the buttons that will work."""
+            if action == "delete" and record is not None:
+                return policy.allowed(user, lifecycle.delete_action(record))
+            return policy.allowed(user, policy.Action(action))
+
+        return {"viewer": viewer, "can": can}

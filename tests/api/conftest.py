@@ -12,6 +12,8 @@ from sqlalchemy import event
 from app.extensions import db
 from app.models import ClaimKind, SourceKind, SourcingLevel
 from app.services import disputes, documents
+from app.services import events as event_service
+from app.services import sources as source_service
 
 
 @contextlib.contextmanager
@@ -53,15 +55,15 @@ class World:
 def world(journalist) -> World:
     """An event, two sources, a document and a dispute with two competing claims."""
     actor = journalist.user
-    event_ = disputes.create_event(actor, slug="the-call", title="The call")
-    source = disputes.create_source(actor, slug="reporter", name="A reporter",
+    event_ = event_service.create_event(actor=actor, slug="the-call", title="The call")
+    source = source_service.create_source(actor=actor, slug="reporter", name="A reporter",
                                     kind=SourceKind.PERSON)
-    spokes = disputes.create_source(actor, slug="spokeswoman", name="A spokeswoman",
+    spokes = source_service.create_source(actor=actor, slug="spokeswoman", name="A spokeswoman",
                                     kind=SourceKind.PERSON)
-    document = documents.create_document(actor, title="The report", url="https://example.org/r",
+    document = documents.create_document(actor=actor, title="The report", url="https://example.org/r",
                                          text="He said the city could be sacked soon.")
     dispute = disputes.log_dispute(
-        actor, event_id=event_.id, slug="sacked", question="Was 'sacked' said?",
+        actor=actor, event_id=event_.id, slug="sacked", question="Was 'sacked' said?",
         claims=[
             {"claimant_id": source.id, "statement": "He said it could be sacked.",
              "kind": ClaimKind.ATTRIBUTED_QUOTE, "sourcing_level": SourcingLevel.ANONYMOUS,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ClaimKind, Dispute, SourcingLevel
 from app.services import disputes as service
+from app.services import links as link_service
 from app.services import verdicts
 from tests.api.conftest import counting_queries, etag, with_if_match
 
@@ -66,14 +67,15 @@ def _dispute_with(n: int, world, journalist) -> int:
                "quotes": [{"speaker_id": world.source_id, "document_id": world.document_id,
                            "exact": "could be sacked"}]}
               for i in range(n)]
-    dispute = service.log_dispute(journalist.user, event_id=world.event_id, slug=f"d{n}",
+    dispute = service.log_dispute(actor=journalist.user, event_id=world.event_id, slug=f"d{n}",
                                   question=f"{n} accounts?", claims=claims)
     ids = [c.id for c in dispute.claims]
     for a, b in zip(ids, ids[1:], strict=False):
-        service.link_claims(journalist.user, a, b, "contradicts")
+        link_service.link_claims(a, b, "contradicts", actor=journalist.user)
     for claim_id in ids:
-        verdicts.draft_verdict(journalist.user, claim_id, 2, "Misleading.",
-                               [{"document_id": world.document_id, "stance": "refutes"}])
+        verdicts.draft_verdict(claim_id, 2, "Misleading.",
+                               [{"document_id": world.document_id,
+                                 "stance": "refutes"}], actor=journalist.user)
     return dispute.id
 
 
@@ -140,19 +142,27 @@ def test_editors_change_the_state_with_if_match(client, world, journalist, edito
     assert client.get(URL + "?state=contested").get_json()[0]["id"] == world.dispute_id
 
 
-def test_a_journalist_cannot_set_the_state_when_logging(client, world, journalist):
+def test_a_journalist_cannot_set_the_state_when_logging(client, world, journalist, editor):
+    # a dispute's state is an editor's call, when logging it as later (the pages agree)
     response = client.post(URL, json={"event_id": world.event_id, "slug": "x",
                                       "question": "Q?", "state": "resolved"},
                            headers=journalist.headers)
-    assert response.status_code == 422
-    assert "state" in response.get_json()["error"]["fields"]
+    assert response.status_code == 403
+    assert "editors" in response.get_json()["error"]["message"]
+    opened = client.post(URL, json={"event_id": world.event_id, "slug": "y", "question": "Q?"},
+                         headers=journalist.headers)
+    assert opened.status_code == 201 and opened.get_json()["state"] == "open"
+    resolved = client.post(URL, json={"event_id": world.event_id, "slug": "z",
+                                      "question": "Q?", "state": "resolved"},
+                           headers=editor.headers)
+    assert resolved.status_code == 201 and resolved.get_json()["state"] == "resolved"
 
 
-def test_deleting_a_dispute_hides_its_claims(client, world, journalist):
+def test_deleting_a_dispute_hides_its_claims(client, world, editor):
     url = f"{URL}/{world.dispute_id}"
     claim_url = f"/api/v1/claims/{world.claim_ids[0]}"
     assert client.get(claim_url).status_code == 200
-    response = client.delete(url, headers=with_if_match(journalist.headers, etag(client, url)))
+    response = client.delete(url, headers=with_if_match(editor.headers, etag(client, url)))
     assert response.status_code == 204
     assert client.get(url).status_code == 404
     assert client.get(claim_url).status_code == 404

@@ -58,7 +58,7 @@ def test_soft_delete_and_restore(client, journalist, editor):
     created = client.post(URL, json={"slug": "e", "title": "E"}, headers=journalist.headers)
     url = f"{URL}/{created.get_json()['id']}"
     deleted = client.delete(url + "?reason=duplicate",
-                            headers=with_if_match(journalist.headers, etag(client, url)))
+                            headers=with_if_match(editor.headers, etag(client, url)))
     assert deleted.status_code == 204
     assert client.get(url).status_code == 404
     assert client.get(URL).get_json() == []

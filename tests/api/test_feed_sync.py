@@ -140,7 +140,7 @@ def test_feed_stamps_rise_with_every_commit(seeded, editor):
     # When two other verdicts are corrected one after the other on a clock behind it
     stamps = []
     for verdict in published[:2]:
-        verdicts.correct(verdict, editor.user, reason="A later source.")
+        verdicts.correct(verdict, actor=editor.user, reason="A later source.")
         stamps.append(db.session.get(Verdict, verdict.id).updated_at)
 
     # Then each lands after everything committed before it, in commit order

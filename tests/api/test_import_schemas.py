@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.interchange import ImportError_, export_lines, import_lines
+from app.services.interchange import ImportRefused, export_lines, import_lines
 
 EVENT = {"_type": "events", "id": 1, "date_precision": "day", "occurred_on": None,
          "summary": "", "created_at": "2022-01-27T00:00:00+00:00",
@@ -23,7 +23,7 @@ def test_an_event_the_api_would_refuse_is_refused(field, value):
 
     header = next(iter(export_lines()))
     row = {**EVENT, "slug": "call", "title": "The call", field: value}
-    with pytest.raises(ImportError_) as refused:
+    with pytest.raises(ImportRefused) as refused:
         import_lines([header, json.dumps(row)])
     assert any(name == field for _, name, _ in refused.value.errors), refused.value.errors
 
@@ -94,6 +94,6 @@ def test_a_list_where_an_enum_belongs_is_refused_by_name():
 
     header = next(iter(export_lines()))
     row = dict(EVENT, slug="call", title="The call", date_precision=["day"])
-    with pytest.raises(ImportError_) as refused:
+    with pytest.raises(ImportRefused) as refused:
         import_lines([header, json.dumps(row)])
     assert [name for _, name, _ in refused.value.errors] == ["date_precision"] * 2

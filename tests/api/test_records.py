@@ -140,9 +140,9 @@ def test_pages_and_link_headers(client, journalist):
     assert 'rel="next"' not in last.headers["Link"]
 
 
-def test_what_is_in_use_cannot_be_deleted(client, world, journalist):
+def test_what_is_in_use_cannot_be_deleted(client, world, editor):
     def delete(url):
-        return client.delete(url, headers=with_if_match(journalist.headers, etag(client, url)))
+        return client.delete(url, headers=with_if_match(editor.headers, etag(client, url)))
 
     source = delete(f"/api/v1/sources/{world.source_id}")
     assert source.status_code == 409

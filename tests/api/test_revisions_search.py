@@ -29,7 +29,7 @@ def test_readers_see_public_revisions_only(client, world, journalist, admin, edi
                                                  "kind": "person"}, headers=journalist.headers)
     spare_id = spare.get_json()["id"]
     deleted = client.delete(spare.headers["Location"],
-                            headers=with_if_match(journalist.headers, spare.headers["ETag"]))
+                            headers=with_if_match(editor.headers, spare.headers["ETag"]))
     assert deleted.status_code == 204
 
     def types(headers=None, query=""):

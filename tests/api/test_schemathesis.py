@@ -33,10 +33,11 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conform
 @pytest.fixture
 def sample(world: World, journalist, editor):
     """The world of conftest plus a published verdict and a draft, and both tokens."""
-    published = verdicts.draft_verdict(journalist.user, world.claim_ids[0], 2, "Misleading.",
-                                       [{"claim_id": world.claim_ids[1], "stance": "refutes"}])
-    verdicts.publish(published, editor.user)
-    verdicts.draft_verdict(journalist.user, world.claim_ids[1], 4, "Mostly accurate.")
+    published = verdicts.draft_verdict(world.claim_ids[0], 2, "Misleading.",
+                                       [{"claim_id": world.claim_ids[1],
+                                         "stance": "refutes"}], actor=journalist.user)
+    verdicts.publish(published, actor=editor.user)
+    verdicts.draft_verdict(world.claim_ids[1], 4, "Mostly accurate.", actor=journalist.user)
     return {"journalist": journalist.headers, "editor": editor.headers}
 
 

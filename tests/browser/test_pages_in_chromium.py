@@ -190,7 +190,7 @@ def test_an_editor_changes_the_state_and_a_stale_form_gets_a_conflict(page, seed
     sign_in(page, editor)
     page.goto(f"/disputes/{dispute.id}/edit")
     # meanwhile someone else edits the same dispute
-    dispute_service.change_dispute_state(dispute, DisputeState.RESOLVED, editor.user,
+    dispute_service.change_dispute_state(dispute, DisputeState.RESOLVED, actor=editor.user,
                                          reason="elsewhere")
     page.get_by_label("Question at issue").fill("My better question?")
     page.get_by_role("button", name="Save dispute").click()

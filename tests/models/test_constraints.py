@@ -9,14 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import SourceKind
 from app.services import disputes
+from app.services import events as event_service
+from app.services import sources as source_service
 
 
 @pytest.fixture
 def ids(journalist):
     actor = journalist.user
-    event = disputes.create_event(actor, slug="e", title="E")
-    source = disputes.create_source(actor, slug="s", name="S", kind=SourceKind.PERSON)
-    dispute = disputes.log_dispute(actor, event_id=event.id, slug="d", question="q", claims=[
+    event = event_service.create_event(actor=actor, slug="e", title="E")
+    source = source_service.create_source(actor=actor, slug="s", name="S", kind=SourceKind.PERSON)
+    dispute = disputes.log_dispute(actor=actor, event_id=event.id, slug="d", question="q", claims=[
         {"claimant_id": source.id, "statement": "a", "kind": "denial",
          "sourcing_level": "on_record"},
         {"claimant_id": source.id, "statement": "b", "kind": "denial",
@@ -71,5 +73,5 @@ def test_slugs_are_unique(ids, journalist):
     from app.services.errors import Conflict
 
     with pytest.raises(Conflict) as err:
-        disputes.create_event(journalist.user, slug="e", title="again")
+        event_service.create_event(actor=journalist.user, slug="e", title="again")
     assert err.value.fields == {"slug": ["already exists"]}

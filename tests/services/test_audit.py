@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Event, Revision, RevisionAction
-from app.services import disputes, records
+from app.services import events as event_service
+from app.services import lifecycle, policy
 from app.services.errors import InvalidTransition, NotFound, PermissionDenied
 
 
@@ -19,10 +20,11 @@ def revisions(entity_type: str, entity_id: int) -> list[Revision]:
 
 
 def test_create_update_delete_restore_are_all_recorded(journalist, editor):
-    event = disputes.create_event(journalist.user, slug="call", title="The call")
-    records.update(event, {"title": "The phone call"}, journalist.user, reason="typo")
-    records.soft_delete(event, journalist.user, reason="duplicate")
-    records.restore(Event, event.id, editor.user, reason="not a duplicate")
+    event = event_service.create_event(actor=journalist.user, slug="call", title="The call")
+    event_service.update_event(event, {"title": "The phone call"}, actor=journalist.user,
+                               reason="typo")
+    lifecycle.delete_record(event, actor=editor.user, reason="duplicate")
+    lifecycle.restore_record(Event, event.id, actor=editor.user, reason="not a duplicate")
 
     log = revisions("events", event.id)
     assert [r.action for r in log] == [RevisionAction.CREATE, RevisionAction.UPDATE,
@@ -36,22 +38,23 @@ def test_create_update_delete_restore_are_all_recorded(journalist, editor):
 
 
 def test_soft_deleted_records_are_hidden_until_restored(journalist, editor):
-    event = disputes.create_event(journalist.user, slug="call", title="The call")
-    records.soft_delete(event, journalist.user)
+    event = event_service.create_event(actor=journalist.user, slug="call", title="The call")
+    lifecycle.delete_record(event, actor=editor.user)
     db.session.expire_all()
 
     assert db.session.scalars(sa.select(Event)).all() == []
     with pytest.raises(NotFound):
-        records.get_or_404(Event, event.id)
-    assert records.get_or_404(Event, event.id, include_deleted=True).is_deleted
+        policy.get_visible(Event, event.id)
+    assert policy.get_visible(Event, event.id, viewer=policy.Viewer(editor.user,
+                                                                    include_deleted=True)).is_deleted
     # the row is still there: nothing is hard-deleted
     assert db.session.execute(sa.text("SELECT count(*) FROM events")).scalar() == 1
 
     with pytest.raises(PermissionDenied):
-        records.restore(Event, event.id, journalist.user)
-    records.restore(Event, event.id, editor.user)
+        lifecycle.restore_record(Event, event.id, actor=journalist.user)
+    lifecycle.restore_record(Event, event.id, actor=editor.user)
     with pytest.raises(InvalidTransition):
-        records.restore(Event, event.id, editor.user)
+        lifecycle.restore_record(Event, event.id, actor=editor.user)
     assert db.session.scalars(sa.select(Event)).one().slug == "call"
 
 
@@ -68,7 +71,7 @@ def test_secrets_never_reach_the_revision_log(journalist):
 def test_ids_out_of_range_are_not_found():
     for bad in (0, -1, 2**63, 10**30):
         with pytest.raises(NotFound):
-            records.get_or_404(Event, bad)
+            policy.get_visible(Event, bad)
 
 
 def test_a_claim_with_a_published_verdict_is_withdrawn_before_it_is_deleted(seeded, editor):
@@ -81,9 +84,9 @@ def test_a_claim_with_a_published_verdict_is_withdrawn_before_it_is_deleted(seed
     claim = verdict.claim
     for record in (claim, db.session.get(Dispute, claim.dispute_id)):
         with pytest.raises(Conflict) as err:
-            records.soft_delete(record, editor.user)
+            lifecycle.delete_record(record, actor=editor.user)
         assert "withdraw them first" in err.value.message
-    verdicts.withdraw(verdict, editor.user, reason="claim logged in error")
-    records.soft_delete(claim, editor.user)
+    verdicts.withdraw(verdict, actor=editor.user, reason="claim logged in error")
+    lifecycle.delete_record(claim, actor=editor.user)
     with pytest.raises(NotFound):
-        records.get_or_404(Claim, claim.id)
+        policy.get_visible(Claim, claim.id)

@@ -9,13 +9,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Event
-from app.services import disputes, records
+from app.services import events as event_service
 from app.services.errors import StaleVersion
 
 
 @pytest.fixture
 def event_id(journalist):
-    return disputes.create_event(journalist.user, slug="call", title="Original").id
+    return event_service.create_event(actor=journalist.user, slug="call", title="Original").id
 
 
 def test_second_of_two_sessions_gets_a_conflict(event_id):
@@ -49,7 +49,7 @@ def test_service_reports_the_race_as_a_stale_version(event_id, journalist, edito
         other.commit()
 
     with pytest.raises(StaleVersion):
-        records.update(mine, {"title": "My title"}, journalist.user)
+        event_service.update_event(mine, {"title": "My title"}, actor=journalist.user)
 
     db.session.expire_all()
     assert db.session.get(Event, event_id).title == "Their title"
@@ -57,9 +57,10 @@ def test_service_reports_the_race_as_a_stale_version(event_id, journalist, edito
 
 def test_expected_version_is_checked_before_writing(event_id, journalist):
     event = db.session.get(Event, event_id)
-    records.update(event, {"title": "v2"}, journalist.user, expected_version=1)
+    event_service.update_event(event, {"title": "v2"}, actor=journalist.user, expected_version=1)
     with pytest.raises(StaleVersion) as err:
-        records.update(event, {"title": "from a stale form"}, journalist.user, expected_version=1)
+        event_service.update_event(event, {"title": "from a stale form"}, actor=journalist.user,
+                                   expected_version=1)
     assert "version 2" in err.value.message
     db.session.expire_all()
     stored = db.session.get(Event, event_id)

@@ -27,7 +27,9 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.schemas.disputes import DisputeDetailSchema
-from app.services import disputes, records
+from app.services import lifecycle
+from app.services import links as link_service
+from app.services import sources as source_service
 from app.services import verdicts as verdict_service
 from app.services.reads import dispute_detail
 
@@ -74,9 +76,9 @@ def test_deleted_records_and_odd_chains_read_alike(client, seeded, journalist, e
     actor = journalist.user
     claims = db.session.scalars(sa.select(Claim).order_by(Claim.id)).all()
     # a five-level affiliation (beyond what the aggregate eager-loads) ...
-    top = disputes.create_source(actor, slug="top-body", name="Top body",
+    top = source_service.create_source(actor=actor, slug="top-body", name="Top body",
                                  kind=SourceKind.GOVERNMENT_BODY)
-    middle = disputes.create_source(actor, slug="middle-body", name="Middle body",
+    middle = source_service.create_source(actor=actor, slug="middle-body", name="Middle body",
                                     kind=SourceKind.GOVERNMENT_BODY, parent_id=top.id)
     deepest = max(claims, key=lambda c: len(c.claimant.affiliation_chain()))
     root = deepest.claimant.affiliation_chain()[-1]
@@ -86,14 +88,14 @@ def test_deleted_records_and_odd_chains_read_alike(client, seeded, journalist, e
     a, b = (db.session.get(Source, c.claimant_id) for c in claims[1:3])
     if a.id != b.id and a.id != root.id and b.id != root.id:
         a.parent_id, b.parent_id = b.id, a.id
-    deleted_parent = disputes.create_source(actor, slug="gone-body", name="Gone body",
+    deleted_parent = source_service.create_source(actor=actor, slug="gone-body", name="Gone body",
                                             kind=SourceKind.ORGANISATION)
     db.session.get(Source, claims[3].claimant_id).parent_id = deleted_parent.id
     deleted_parent.deleted_at = utcnow()
     # a deleted quote that a link is scoped to, a deleted link, a deleted document
     quote = db.session.scalars(sa.select(Quote).order_by(Quote.id)).first()
-    disputes.link_claims(actor, claims[-1].id, quote.claim_id, LinkType.DENIES,
-                         scope=LinkScope.QUOTE, scope_quote_id=quote.id, note="scoped")
+    link_service.link_claims(claims[-1].id, quote.claim_id, LinkType.DENIES,
+                         actor=actor, scope=LinkScope.QUOTE, scope_quote_id=quote.id, note="scoped")
     quote.deleted_at = utcnow()
     db.session.scalars(sa.select(Link).order_by(Link.id)).first().deleted_at = utcnow()
     document = db.session.scalars(sa.select(Document).where(
@@ -105,8 +107,8 @@ def test_deleted_records_and_odd_chains_read_alike(client, seeded, journalist, e
     # a withdrawn verdict followed by a new draft on the same claim
     published = db.session.scalars(sa.select(Verdict).where(
         Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).first()
-    verdict_service.withdraw(published, editor.user, reason="Misattributed.")
-    verdict_service.draft_verdict(actor, published.claim_id, 3, "A second look.")
+    verdict_service.withdraw(published, actor=editor.user, reason="Misattributed.")
+    verdict_service.draft_verdict(published.claim_id, 3, "A second look.", actor=actor)
 
     # and a claim whose newest verdict is withdrawn while an older one stands
     standing = db.session.scalars(sa.select(Verdict).join(Verdict.claim).where(
@@ -138,5 +140,5 @@ def test_records_soft_deleted_through_the_service_vanish_from_the_read(client, s
     link = db.session.scalars(sa.select(Link).order_by(Link.id)).first()
     dispute_id = db.session.get(Claim, link.from_claim_id).dispute_id
     assert link.id in [item["id"] for item in _api(client, dispute_id)["links"]]
-    records.soft_delete(link, editor.user, reason="duplicate")
+    lifecycle.delete_record(link, actor=editor.user, reason="duplicate")
     assert link.id not in [item["id"] for item in _api(client, dispute_id)["links"]]

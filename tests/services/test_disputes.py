@@ -19,20 +19,25 @@ from app.models import (
     SourcingLevel,
 )
 from app.services import disputes, documents
+from app.services import events as event_service
+from app.services import links as link_service
+from app.services import sources as source_service
 from app.services.errors import PermissionDenied, ValidationError
 
 
 @pytest.fixture
 def world(journalist):
     actor = journalist.user
-    event = disputes.create_event(actor, slug="call", title="A phone call")
-    outlet = disputes.create_source(actor, slug="outlet", name="The Outlet", kind=SourceKind.OUTLET)
-    anon = disputes.create_source(actor, slug="anon", name="A source", kind=SourceKind.ANONYMOUS,
+    event = event_service.create_event(actor=actor, slug="call", title="A phone call")
+    outlet = source_service.create_source(actor=actor, slug="outlet", name="The Outlet",
+                                          kind=SourceKind.OUTLET)
+    anon = source_service.create_source(actor=actor, slug="anon", name="A source",
+                                        kind=SourceKind.ANONYMOUS,
                                   description='"a source familiar with the call"')
-    spokes = disputes.create_source(actor, slug="spokes", name="Spokeswoman",
+    spokes = source_service.create_source(actor=actor, slug="spokes", name="Spokeswoman",
                                     kind=SourceKind.PERSON)
     doc = documents.create_document(
-        actor, title="The report", publisher_id=outlet.id,
+        actor=actor, title="The report", publisher_id=outlet.id,
         text="The source said the leader warned the city could be \u2018sacked\u2019 soon.",
     )
     return {"actor": actor, "event": event, "outlet": outlet, "anon": anon, "spokes": spokes,
@@ -58,7 +63,7 @@ def two_claims(w):
 
 def test_log_dispute_with_competing_claims(world):
     # When a journalist logs a dispute with two competing claims
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="sacked",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="sacked",
                                    question="Was 'sacked' said?", claims=two_claims(world))
 
     # Then both accounts are stored in order, with the attribution chain and the quote
@@ -78,7 +83,7 @@ def test_log_dispute_is_all_or_nothing(world):
     claims = two_claims(world)
     claims[1]["claimant_id"] = 999_999  # points nowhere
     with pytest.raises(ValidationError) as err:
-        disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="sacked",
+        disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="sacked",
                              question="Was 'sacked' said?", claims=claims)
     assert "claimant_id" in err.value.fields
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Dispute)) == 0
@@ -86,38 +91,38 @@ def test_log_dispute_is_all_or_nothing(world):
 
 
 def test_link_scoped_to_one_quote(world):
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="sacked",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="sacked",
                                    question="Was 'sacked' said?", claims=two_claims(world))
     cnn, denial = dispute.claims
-    link = disputes.link_claims(world["actor"], denial.id, cnn.id, LinkType.DENIES,
-                                scope=LinkScope.QUOTE, scope_quote_id=cnn.quotes[0].id,
-                                note="denies the word, not the warning")
+    link = link_service.link_claims(denial.id, cnn.id, LinkType.DENIES, actor=world["actor"],
+                                    scope=LinkScope.QUOTE, scope_quote_id=cnn.quotes[0].id,
+                                    note="denies the word, not the warning")
     assert link.scope_quote.exact == "sacked"
     assert link.from_claim.claimant.slug == "spokes"
 
 
 def test_link_rejects_a_quote_from_another_claim_and_self_links(world):
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="sacked",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="sacked",
                                    question="q", claims=two_claims(world))
     cnn, denial = dispute.claims
     with pytest.raises(ValidationError) as err:
-        disputes.link_claims(world["actor"], cnn.id, denial.id, "denies", scope="quote",
+        link_service.link_claims(cnn.id, denial.id, "denies", actor=world["actor"], scope="quote",
                              scope_quote_id=cnn.quotes[0].id)
     assert "scope_quote_id" in err.value.fields
     with pytest.raises(ValidationError) as err:
-        disputes.link_claims(world["actor"], cnn.id, cnn.id, "supports")
+        link_service.link_claims(cnn.id, cnn.id, "supports", actor=world["actor"])
     assert "to_claim_id" in err.value.fields
     with pytest.raises(ValidationError) as err:
-        disputes.link_claims(world["actor"], denial.id, cnn.id, "denies", scope="quote")
+        link_service.link_claims(denial.id, cnn.id, "denies", actor=world["actor"], scope="quote")
     assert "scope_quote_id" in err.value.fields
 
 
 def test_only_editors_change_dispute_state(world, editor):
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="s",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="s",
                                    question="q")
     with pytest.raises(PermissionDenied):
-        disputes.change_dispute_state(dispute, "resolved", world["actor"])
-    disputes.change_dispute_state(dispute, "conceded", editor.user, reason="CNN withdrew")
+        disputes.change_dispute_state(dispute, "resolved", actor=world["actor"])
+    disputes.change_dispute_state(dispute, "conceded", actor=editor.user, reason="CNN withdrew")
     assert dispute.state is DisputeState.CONCEDED
     revision = db.session.scalars(
         sa.select(Revision).where(Revision.entity_type == "disputes").order_by(Revision.id.desc())
@@ -127,23 +132,23 @@ def test_only_editors_change_dispute_state(world, editor):
 
 
 def test_source_affiliation_cannot_loop(world):
-    nsc = disputes.create_source(world["actor"], slug="nsc", name="NSC",
+    nsc = source_service.create_source(actor=world["actor"], slug="nsc", name="NSC",
                                  kind=SourceKind.GOVERNMENT_BODY)
-    horne = disputes.create_source(world["actor"], slug="horne", name="Emily Horne",
+    horne = source_service.create_source(actor=world["actor"], slug="horne", name="Emily Horne",
                                    kind=SourceKind.PERSON, parent_id=nsc.id)
     assert [s.slug for s in horne.affiliation_chain()] == ["horne", "nsc"]
     with pytest.raises(ValidationError) as err:
-        disputes.update_source(nsc, {"parent_id": horne.id}, world["actor"])
+        source_service.update_source(nsc, {"parent_id": horne.id}, actor=world["actor"])
     assert "parent_id" in err.value.fields
 
 
 def test_changed_document_text_is_a_new_snapshot_and_rechecks_quotes(world):
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="s",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="s",
                                    question="q", claims=two_claims(world))
     quote = dispute.claims[0].quotes[0]
     old_sha = world["doc"].text_sha256
     documents.update_document(world["doc"], {"text": "The page now says something else."},
-                              world["actor"])
+                              actor=world["actor"])
     assert [s.sha256 for s in world["doc"].snapshots] == [old_sha, world["doc"].text_sha256]
     assert quote.integrity is QuoteIntegrity.NOT_FOUND
     assert quote.checked_sha256 == world["doc"].text_sha256
@@ -151,13 +156,13 @@ def test_changed_document_text_is_a_new_snapshot_and_rechecks_quotes(world):
 
 def test_readers_cannot_write(reader):
     with pytest.raises(PermissionDenied):
-        disputes.create_event(reader.user, slug="x", title="x")
+        event_service.create_event(actor=reader.user, slug="x", title="x")
 
 
 def test_unknown_state_is_refused(world, editor):
-    dispute = disputes.log_dispute(world["actor"], event_id=world["event"].id, slug="s",
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="s",
                                    question="q")
     with pytest.raises(ValueError):
-        disputes.change_dispute_state(dispute, "settled", editor.user)
+        disputes.change_dispute_state(dispute, "settled", actor=editor.user)
     db.session.expire_all()
     assert db.session.get(Dispute, dispute.id).state is DisputeState.OPEN

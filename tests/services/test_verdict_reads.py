@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Claim, Stance, Verdict, VerdictState
 from app.models.base import utcnow
 from app.schemas.verdicts import VerdictSchema
-from app.services import records, verdict_reads
+from app.services import lifecycle, verdict_reads
 from app.services import verdicts as service
 
 FEED = "/api/v1/verdicts"
@@ -29,21 +29,21 @@ def _every_kind_of_verdict(seeded, journalist, editor) -> None:
         sa.select(Claim).where(~Claim.verdicts.any()).order_by(Claim.id)).all()
     assert len(claims) >= 4
     document_id = claims[0].first_appearance_id or claims[1].first_appearance_id
-    draft = service.draft_verdict(journalist.user, claims[0].id, 2, "Draft with evidence.", [
+    draft = service.draft_verdict(claims[0].id, 2, "Draft with evidence.", [
         {"claim_id": claims[1].id, "stance": Stance.REFUTES, "note": "denied on record"},
         {"document_id": document_id, "stance": Stance.SUPPORTS},
-    ])
-    corrected = service.draft_verdict(journalist.user, claims[1].id, 3, "Unsupported.", [
-        {"claim_id": claims[0].id, "stance": Stance.SUPPORTS}])
-    service.publish(corrected, editor.user)
-    service.correct(corrected, editor.user, reason="A second source.", rating_value=4,
+    ], actor=journalist.user)
+    corrected = service.draft_verdict(claims[1].id, 3, "Unsupported.", [
+        {"claim_id": claims[0].id, "stance": Stance.SUPPORTS}], actor=journalist.user)
+    service.publish(corrected, actor=editor.user)
+    service.correct(corrected, actor=editor.user, reason="A second source.", rating_value=4,
                     evidence=[{"claim_id": claims[2].id, "stance": Stance.REFUTES,
                                "note": "new"}])
-    withdrawn = service.draft_verdict(journalist.user, claims[2].id, 1, "False.")
-    service.publish(withdrawn, editor.user)
-    service.withdraw(withdrawn, editor.user, reason="Misattributed.")
-    deleted = service.draft_verdict(journalist.user, claims[3].id, 5, "Accurate.")
-    records.soft_delete(deleted, editor.user, reason="duplicate")
+    withdrawn = service.draft_verdict(claims[2].id, 1, "False.", actor=journalist.user)
+    service.publish(withdrawn, actor=editor.user)
+    service.withdraw(withdrawn, actor=editor.user, reason="Misattributed.")
+    deleted = service.draft_verdict(claims[3].id, 5, "Accurate.", actor=journalist.user)
+    lifecycle.delete_record(deleted, actor=editor.user, reason="duplicate")
     assert draft.state is VerdictState.DRAFT
 
 

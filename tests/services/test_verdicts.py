@@ -9,16 +9,19 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ClaimKind, SourceKind, SourcingLevel, Verdict, VerdictState
 from app.services import disputes, verdicts
+from app.services import events as event_service
+from app.services import sources as source_service
 from app.services.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 
 
 @pytest.fixture
 def claim(journalist):
     actor = journalist.user
-    event = disputes.create_event(actor, slug="e", title="Event")
-    source = disputes.create_source(actor, slug="s", name="Source", kind=SourceKind.PERSON)
+    event = event_service.create_event(actor=actor, slug="e", title="Event")
+    source = source_service.create_source(actor=actor, slug="s", name="Source",
+                                          kind=SourceKind.PERSON)
     dispute = disputes.log_dispute(
-        actor, event_id=event.id, slug="d", question="q",
+        actor=actor, event_id=event.id, slug="d", question="q",
         claims=[{"claimant_id": source.id, "statement": "It happened.",
                  "kind": ClaimKind.FACTUAL_ASSERTION, "sourcing_level": SourcingLevel.ON_RECORD}],
     )
@@ -27,16 +30,17 @@ def claim(journalist):
 
 def test_draft_publish_correct_keeps_every_version(claim, journalist, editor):
     # Given a journalist's draft
-    verdict = verdicts.draft_verdict(journalist.user, claim.id, 1, "Wrong.",
-                                     [{"claim_id": claim.id, "stance": "refutes"}])
+    verdict = verdicts.draft_verdict(claim.id, 1, "Wrong.",
+                                     [{"claim_id": claim.id,
+                                       "stance": "refutes"}], actor=journalist.user)
     assert verdict.state is VerdictState.DRAFT and verdict.published_at is None
-    verdicts.update_draft(verdict, journalist.user, rating_value=2, rationale="Misleading.")
+    verdicts.update_draft(verdict, actor=journalist.user, rating_value=2, rationale="Misleading.")
     assert [v.rating_value for v in verdict.versions] == [2]  # drafts change in place
 
     # When an editor publishes it and later corrects it with a reason
-    verdicts.publish(verdict, editor.user)
+    verdicts.publish(verdict, actor=editor.user)
     first_published = verdict.published_at
-    verdicts.correct(verdict, editor.user, reason="New evidence.", rating_value=3,
+    verdicts.correct(verdict, actor=editor.user, reason="New evidence.", rating_value=3,
                      rationale="Unsupported.")
 
     # Then the verdict shows the correction and both versions stay, in order, with reasons
@@ -54,55 +58,55 @@ def test_draft_publish_correct_keeps_every_version(claim, journalist, editor):
 
 
 def test_published_verdicts_are_not_edited_in_place(claim, journalist, editor):
-    verdict = verdicts.draft_verdict(journalist.user, claim.id, 1, "Wrong.")
-    verdicts.publish(verdict, editor.user)
+    verdict = verdicts.draft_verdict(claim.id, 1, "Wrong.", actor=journalist.user)
+    verdicts.publish(verdict, actor=editor.user)
     with pytest.raises(InvalidTransition):
-        verdicts.update_draft(verdict, journalist.user, rationale="sneaky edit")
+        verdicts.update_draft(verdict, actor=journalist.user, rationale="sneaky edit")
     with pytest.raises(InvalidTransition):
-        verdicts.publish(verdict, editor.user)
+        verdicts.publish(verdict, actor=editor.user)
     assert verdict.versions[0].rationale == "Wrong."
 
 
 def test_withdrawal_is_a_public_version_with_a_reason(claim, journalist, editor):
-    verdict = verdicts.draft_verdict(journalist.user, claim.id, 5, "True.")
-    verdicts.publish(verdict, editor.user)
+    verdict = verdicts.draft_verdict(claim.id, 5, "True.", actor=journalist.user)
+    verdicts.publish(verdict, actor=editor.user)
     with pytest.raises(ValidationError) as err:
-        verdicts.withdraw(verdict, editor.user, reason="  ")
+        verdicts.withdraw(verdict, actor=editor.user, reason="  ")
     assert "reason" in err.value.fields
-    verdicts.withdraw(verdict, editor.user, reason="Source recanted.")
+    verdicts.withdraw(verdict, actor=editor.user, reason="Source recanted.")
     assert verdict.state is VerdictState.WITHDRAWN
     assert [(v.number, v.state.value) for v in verdict.versions] == [
         (1, "published"), (2, "withdrawn")]
     with pytest.raises(InvalidTransition):
-        verdicts.correct(verdict, editor.user, reason="again")
+        verdicts.correct(verdict, actor=editor.user, reason="again")
 
 
 def test_roles(claim, reader, journalist, editor):
     with pytest.raises(PermissionDenied):
-        verdicts.draft_verdict(reader.user, claim.id, 1, "x")
-    verdict = verdicts.draft_verdict(journalist.user, claim.id, 1, "x")
+        verdicts.draft_verdict(claim.id, 1, "x", actor=reader.user)
+    verdict = verdicts.draft_verdict(claim.id, 1, "x", actor=journalist.user)
     with pytest.raises(PermissionDenied):
-        verdicts.publish(verdict, journalist.user)
-    verdicts.publish(verdict, editor.user)
+        verdicts.publish(verdict, actor=journalist.user)
+    verdicts.publish(verdict, actor=editor.user)
     with pytest.raises(PermissionDenied):
-        verdicts.correct(verdict, journalist.user, reason="r", rating_value=2)
+        verdicts.correct(verdict, actor=journalist.user, reason="r", rating_value=2)
 
 
 def test_rating_must_be_on_the_scale(claim, journalist):
     with pytest.raises(ValidationError) as err:
-        verdicts.draft_verdict(journalist.user, claim.id, 7, "x")
+        verdicts.draft_verdict(claim.id, 7, "x", actor=journalist.user)
     assert "rating_value" in err.value.fields
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Verdict)) == 0
 
 
 def test_one_current_verdict_per_claim(claim, journalist):
-    verdicts.draft_verdict(journalist.user, claim.id, 1, "x")
+    verdicts.draft_verdict(claim.id, 1, "x", actor=journalist.user)
     with pytest.raises(Conflict) as err:
-        verdicts.draft_verdict(journalist.user, claim.id, 2, "y")
+        verdicts.draft_verdict(claim.id, 2, "y", actor=journalist.user)
     assert "claim_id" in err.value.fields
 
 
 def test_evidence_names_one_target(claim, journalist):
     with pytest.raises(ValidationError) as err:
-        verdicts.draft_verdict(journalist.user, claim.id, 1, "x", [{"stance": "supports"}])
+        verdicts.draft_verdict(claim.id, 1, "x", [{"stance": "supports"}], actor=journalist.user)
     assert "evidence.0" in err.value.fields

@@ -21,7 +21,8 @@ from app.models import (
     Verdict,
     VerdictState,
 )
-from app.services import disputes as dispute_service
+from app.services import claims as claim_service
+from app.services import events as event_service
 from tests.web.conftest import (
     all_errors,
     claim_where,
@@ -117,7 +118,7 @@ def test_bad_input_shows_each_field_error_and_keeps_the_text(as_journalist):
 
 
 def test_a_taken_slug_is_a_409_on_the_slug_field(as_journalist, journalist):
-    dispute_service.create_event(journalist.user, slug="the-call", title="One")
+    event_service.create_event(actor=journalist.user, slug="the-call", title="One")
     response = submit(as_journalist, "/events/new", {"title": "Two", "slug": "the-call",
                                                      "date_precision": "day"})
     assert response.status_code == 409
@@ -210,7 +211,9 @@ def test_log_a_dispute_with_two_competing_accounts(as_journalist, seeded):
     assert response.status_code == 302, all_errors(response)
     dispute = db.session.scalars(sa.select(Dispute).where(
         Dispute.slug == "did-the-minister-say-never")).one()
-    assert dispute.state is DisputeState.CONTESTED
+    # a dispute's state is an editor's call: a journalist's new dispute is open, whatever
+    # the request said
+    assert dispute.state is DisputeState.OPEN
     assert [c.statement for c in dispute.claims] == ["The minister said 'never'.",
                                                       "Nobody said 'never'."]
     assert [a.source.slug for a in dispute.claims[0].attributions] == ["cnn"]
@@ -296,7 +299,7 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(as_journalist, seeded, edit
     assert f'name="lock_version" type="hidden" value="{claim.lock_version}"' in form_page
     old_version = claim.lock_version
     # someone else saves first
-    dispute_service.update_claim(claim, {"statement": "Their wording."}, editor.user)
+    claim_service.update_claim(claim, {"statement": "Their wording."}, actor=editor.user)
     data = {
         "lock_version": str(old_version), "claimant_id": str(claim.claimant_id),
         "statement": "My wording.", "kind": "attributed_quote", "sourcing_level": "anonymous",
@@ -420,7 +423,7 @@ def test_published_verdicts_are_corrected_not_edited(as_editor, seeded):
     assert response.headers["Location"] == f"/verdicts/{verdict.id}/correct"
     response = submit(as_editor, f"/verdicts/{verdict.id}/publish", {},
                       form_url=f"/verdicts/{verdict.id}/correct")
-    assert response.status_code == 409 and "not a draft" in text(response)
+    assert response.status_code == 409 and "only drafts are published" in text(response)
     response = as_editor.get(f"/verdicts/{verdict.id}/delete")
     assert response.status_code == 409 and "withdraw it" in text(response)
 

@@ -11,6 +11,9 @@ import pytest
 from app.extensions import db
 from app.services import disputes as dispute_service
 from app.services import documents as document_service
+from app.services import events as event_service
+from app.services import links as link_service
+from app.services import sources as source_service
 from app.services import verdicts as verdict_service
 from tests.web.conftest import sign_in
 
@@ -28,18 +31,19 @@ class World:
         return f"{prefix}-{self.n}"
 
     def source(self):
-        parent = dispute_service.create_source(self.user, slug=self._slug("org"),
+        parent = source_service.create_source(actor=self.user, slug=self._slug("org"),
                                                name="Org", kind="organisation")
-        return dispute_service.create_source(self.user, slug=self._slug("s"), name="Someone",
+        return source_service.create_source(actor=self.user, slug=self._slug("s"), name="Someone",
                                              kind="person", parent_id=parent.id)
 
     def document(self, publisher):
         return document_service.create_document(
-            self.user, title=self._slug("Doc"), publisher_id=publisher.id,
+            actor=self.user, title=self._slug("Doc"), publisher_id=publisher.id,
             text="The words at issue were said plainly, and other words too.")
 
     def dispute(self, claims: int, *, claimant=None, event=None):
-        event = event or dispute_service.create_event(self.user, slug=self._slug("e"), title="E")
+        event = event or event_service.create_event(actor=self.user, slug=self._slug("e"),
+                                                    title="E")
         specs = []
         for _ in range(claims):
             who = claimant or self.source()
@@ -55,19 +59,19 @@ class World:
                            {"speaker_id": who.id, "document_id": other.id,
                             "exact": "words never said"}],
             })
-        dispute = dispute_service.log_dispute(self.user, event_id=event.id,
+        dispute = dispute_service.log_dispute(actor=self.user, event_id=event.id,
                                               slug=self._slug("d"), question="Q?",
                                               claims=specs)
         claims_ = dispute.claims
         for a, b in zip(claims_, claims_[1:], strict=False):
-            dispute_service.link_claims(self.user, b.id, a.id, "denies", scope="quote",
+            link_service.link_claims(b.id, a.id, "denies", actor=self.user, scope="quote",
                                         scope_quote_id=a.quotes[0].id, note="n")
         for claim in claims_:
             verdict = verdict_service.draft_verdict(
-                self.user, claim.id, 1, "Because.", [{"claim_id": claims_[0].id,
-                                                      "stance": "refutes"}])
-            verdict_service.publish(verdict, self.user)
-            verdict_service.correct(verdict, self.user, reason="Second look.", rating_value=3)
+                claim.id, 1, "Because.", [{"claim_id": claims_[0].id,
+                                                      "stance": "refutes"}], actor=self.user)
+            verdict_service.publish(verdict, actor=self.user)
+            verdict_service.correct(verdict, actor=self.user, reason="Second look.", rating_value=3)
         return dispute
 
 
@@ -105,7 +109,8 @@ def test_the_claim_page_costs_the_same_however_long_its_history(client, count_qu
     large = world.dispute(6).claims[3]
     verdict = large.verdicts[0]
     for i in range(5):
-        verdict_service.correct(verdict, editor.user, reason=f"look {i}", rating_value=1 + i % 5)
+        verdict_service.correct(verdict, actor=editor.user, reason=f"look {i}",
+                                rating_value=1 + i % 5)
     assert cost(client, count_queries, f"/claims/{small.id}") == \
         cost(client, count_queries, f"/claims/{large.id}")
 

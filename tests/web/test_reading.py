@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Dispute, Source, Verdict, VerdictState
 from app.services import disputes as dispute_service
-from app.services import records
+from app.services import events as event_service
+from app.services import lifecycle, policy
 from app.services import verdicts as verdict_service
 from tests.web.conftest import claim_where, dispute_id, sign_in, text
 
@@ -79,7 +80,7 @@ def test_drafts_are_shown_to_staff_only(client, seeded, journalist):
 def test_claimreview_json_ld_cannot_close_its_script_element(client, seeded, editor):
     claim = claim_where("go it alone")
     verdict = db.session.scalars(sa.select(Verdict).where(Verdict.claim_id == claim.id)).one()
-    verdict_service.correct(verdict, editor.user, reason="typo",
+    verdict_service.correct(verdict, actor=editor.user, reason="typo",
                             rationale="Nothing </script><script>alert(1)</script> here")
     response = client.get(f"/claims/{claim.id}")
     body = response.get_data(as_text=True)
@@ -103,7 +104,7 @@ def test_claim_page_shows_the_verdict_and_its_public_history_with_reasons(client
 def test_withdrawn_verdicts_stay_public_with_their_reason(client, seeded, editor):
     claim = claim_where("go it alone")
     verdict = db.session.scalars(sa.select(Verdict).where(Verdict.claim_id == claim.id)).one()
-    verdict_service.withdraw(verdict, editor.user, reason="The clip was cut short.")
+    verdict_service.withdraw(verdict, actor=editor.user, reason="The clip was cut short.")
     page = text(client.get(f"/claims/{claim.id}"))
     assert "Verdict withdrawn" in page and "The clip was cut short." in page
 
@@ -122,7 +123,7 @@ def test_source_page_shows_its_claims_and_verdict_record(client, seeded):
 
 
 def test_event_and_document_pages(client, seeded):
-    dispute = records.get_or_404(Dispute, dispute_id("biden-warned-kyiv-could-be-sacked"))
+    dispute = policy.get_visible(Dispute, dispute_id("biden-warned-kyiv-could-be-sacked"))
     page = text(client.get(f"/events/{dispute.event_id}"))
     assert "Disputes about it" in page and "sacked" in page
     claim = claim_where("prepare for")
@@ -148,9 +149,9 @@ def test_lists_paginate_and_filter(client, seeded):
 
 
 def test_pagination_moves_through_the_list(client, seeded, journalist):
-    event_id = dispute_service.create_event(journalist.user, slug="e", title="E").id
+    event_id = event_service.create_event(actor=journalist.user, slug="e", title="E").id
     for i in range(25):
-        dispute_service.log_dispute(journalist.user, event_id=event_id, slug=f"d-{i}",
+        dispute_service.log_dispute(actor=journalist.user, event_id=event_id, slug=f"d-{i}",
                                     question=f"Question number {i}?")
     first, second = text(client.get("/disputes")), text(client.get("/disputes?page=2"))
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
@@ -185,7 +186,7 @@ def test_unknown_and_deleted_records_are_404_for_readers(client, seeded, editor)
     assert client.get("/disputes/999999").status_code == 404
     assert client.get("/claims/99999999999999999999999").status_code == 404
     claim = claim_where("respond decisively")  # a claim without a published verdict
-    records.soft_delete(claim, editor.user)
+    lifecycle.delete_record(claim, actor=editor.user)
     response = client.get(f"/claims/{claim.id}")
     assert response.status_code == 404
     assert "We could not find that page" in text(response)

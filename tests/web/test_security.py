@@ -11,6 +11,8 @@ from app import create_app
 from app.extensions import db
 from app.models import Event
 from app.services import disputes as dispute_service
+from app.services import events as event_service
+from app.services import sources as source_service
 from app.services.uow import transaction
 from config import TestingConfig
 from tests.web.conftest import PASSWORD, csrf_token, sign_in, submit, text
@@ -42,12 +44,12 @@ def test_pages_have_no_inline_scripts_or_styles(client, seeded, editor):
 
 
 def test_user_input_is_escaped_everywhere(client, seeded, journalist):
-    source = dispute_service.create_source(journalist.user, slug="evil", name=HOSTILE,
+    source = source_service.create_source(actor=journalist.user, slug="evil", name=HOSTILE,
                                            kind="person", title=HOSTILE)
-    event = dispute_service.create_event(journalist.user, slug="x", title=HOSTILE,
+    event = event_service.create_event(actor=journalist.user, slug="x", title=HOSTILE,
                                          summary=HOSTILE)
     dispute = dispute_service.log_dispute(
-        journalist.user, event_id=event.id, slug="evil-dispute", question=HOSTILE,
+        actor=journalist.user, event_id=event.id, slug="evil-dispute", question=HOSTILE,
         summary=HOSTILE,
         claims=[{"claimant_id": source.id, "statement": HOSTILE, "kind": "denial",
                  "sourcing_level": "on_record",
@@ -113,7 +115,7 @@ def test_sign_in_goes_back_where_it_was_asked_but_never_off_site(client, journal
 def test_inactive_accounts_cannot_sign_in_and_lose_their_sessions(client, journalist):
     sign_in(client, journalist)
     assert client.get("/events/new").status_code == 200
-    with transaction(None, "deactivated"):
+    with transaction(actor=None, reason="deactivated"):
         journalist.user.active = False
     assert client.get("/events/new").status_code == 302
     response = submit(client, "/sign-in", {"email": journalist.user.email, "password": PASSWORD})
@@ -175,7 +177,7 @@ def test_forbidden_pages_say_which_role_is_needed(client, reader):
     sign_in(client, reader)
     response = client.get("/events/new")
     assert response.status_code == 403
-    assert "needs the journalist role" in text(response)
+    assert "Only journalists and above may log and edit records" in text(response)
     assert "site.css" in response.get_data(as_text=True)
 
 

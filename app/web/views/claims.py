@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.models import Claim, Dispute, Quote, Role
-from app.services import disputes as dispute_service
-from app.services import listings, records
+from app.models import Claim, Dispute, Quote
+from app.services import claims as claim_service
+from app.services import listings, policy
 from app.services.errors import NotFound
-from app.web.auth import actor, is_staff, role_required
+from app.services.policy import Action
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import ClaimForm, QuoteForm
 from app.web.formtools import attempt, fill_choices, render_form
@@ -19,21 +20,21 @@ from app.web.pages import deleted_or_404
 @bp.get("/claims/<int:claim_id>")
 def claim(claim_id: int):
     try:
-        page = listings.claim_page(claim_id, include_drafts=is_staff())
+        page = listings.claim_page(claim_id, include_drafts=viewer().sees_drafts)
     except NotFound as exc:
         return deleted_or_404(Claim, claim_id, exc)
     return render_template("claims/show.html", page=page, claim=page.claim)
 
 
 @bp.route("/disputes/<int:dispute_id>/claims/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_claim(dispute_id: int):
-    dispute = records.get_or_404(Dispute, dispute_id)
+    dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
     form = ClaimForm()
     fill_choices(form)
     if form.validate_on_submit():
         data = form.claim_data()
-        claim = attempt(form, lambda: dispute_service.add_claim(actor(), dispute.id, **data))
+        claim = attempt(form, lambda: claim_service.add_claim(dispute.id, actor=actor(), **data))
         if claim is not None:
             flash("Account added.", "success")
             return redirect(url_for("web.dispute", dispute_id=dispute.id,
@@ -42,17 +43,17 @@ def new_claim(dispute_id: int):
 
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_claim(claim_id: int):
-    claim = records.get_or_404(Claim, claim_id)
+    claim = policy.get_visible(Claim, claim_id, viewer=viewer())
     form = ClaimForm(obj=claim)
     if request.method == "GET":
         form.appearances.data = [a.document_id for a in claim.appearances]
     fill_choices(form)
     if form.validate_on_submit():
         data = form.claim_data()
-        saved = attempt(form, lambda: dispute_service.update_claim(
-            claim, data, actor(), expected_version=form.expected_version), record=claim)
+        saved = attempt(form, lambda: claim_service.update_claim(
+            claim, data, actor=actor(), expected_version=form.expected_version), record=claim)
         if saved is not None:
             flash("Account saved.", "success")
             return redirect(url_for("web.claim", claim_id=claim.id))
@@ -60,14 +61,14 @@ def edit_claim(claim_id: int):
 
 
 @bp.route("/claims/<int:claim_id>/quotes/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_quote(claim_id: int):
-    claim = records.get_or_404(Claim, claim_id)
+    claim = policy.get_visible(Claim, claim_id, viewer=viewer())
     form = QuoteForm(speaker_id=claim.claimant_id, document_id=claim.first_appearance_id)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        quote = attempt(form, lambda: dispute_service.add_quote(actor(), claim.id, **data))
+        quote = attempt(form, lambda: claim_service.add_quote(claim.id, actor=actor(), **data))
         if quote is not None:
             flash(f"Quote added — {quote.integrity.value.replace('_', ' ')} in the stored "
                   "text." if quote.document_id else "Quote added (no document to check it "
@@ -77,15 +78,15 @@ def new_quote(claim_id: int):
 
 
 @bp.route("/quotes/<int:quote_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_quote(quote_id: int):
-    quote = records.get_or_404(Quote, quote_id)
+    quote = policy.get_visible(Quote, quote_id, viewer=viewer())
     form = QuoteForm(obj=quote)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        saved = attempt(form, lambda: dispute_service.update_quote(
-            quote, data, actor(), expected_version=form.expected_version), record=quote)
+        saved = attempt(form, lambda: claim_service.update_quote(
+            quote, data, actor=actor(), expected_version=form.expected_version), record=quote)
         if saved is not None:
             flash("Quote saved.", "success")
             return redirect(url_for("web.claim", claim_id=quote.claim_id,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from app.models import Dispute, DisputeState, Link, LinkScope, LinkType, Role
+from app.models import Dispute, DisputeState, Link, LinkScope, LinkType
 from app.services import disputes as dispute_service
-from app.services import listings, records
+from app.services import links as link_service
+from app.services import listings, policy
 from app.services.errors import NotFound
+from app.services.policy import Action
 from app.services.reads import DisputeDetail
-from app.web.auth import actor, is_staff, role_required
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import (
     DisputeForm,
@@ -49,7 +51,7 @@ def disputes():
 @bp.get("/disputes/<int:dispute_id>")
 def dispute(dispute_id: int):
     try:
-        detail = listings.dispute_page(dispute_id, include_drafts=is_staff())
+        detail = listings.dispute_page(dispute_id, include_drafts=viewer().sees_drafts)
     except NotFound as exc:
         return deleted_or_404(Dispute, dispute_id, exc)
     return render_template(
@@ -59,9 +61,11 @@ def dispute(dispute_id: int):
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_dispute():
     form = NewDisputeForm(event_id=request.args.get("event", type=int))
+    if not policy.allowed(actor(), Action.CHANGE_STATE):
+        form.only_open()
     if request.method == "POST" and form.add_account.data:
         # "Add another account": show the form again with one more, saving nothing.
         form.claims.append_entry()
@@ -70,7 +74,7 @@ def new_dispute():
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        dispute = attempt(form, lambda: dispute_service.log_dispute(actor(), **data))
+        dispute = attempt(form, lambda: dispute_service.log_dispute(actor=actor(), **data))
         if dispute is not None:
             flash("Dispute logged. Now link the accounts: who denies or supports whom?",
                   "success")
@@ -79,15 +83,15 @@ def new_dispute():
 
 
 @bp.route("/disputes/<int:dispute_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_dispute(dispute_id: int):
-    dispute = records.get_or_404(Dispute, dispute_id)
+    dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
     form = DisputeForm(obj=dispute)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        saved = attempt(form, lambda: records.update(
-            dispute, data, actor(), expected_version=form.expected_version), record=dispute)
+        saved = attempt(form, lambda: dispute_service.update_dispute(
+            dispute, data, actor=actor(), expected_version=form.expected_version), record=dispute)
         if saved is not None:
             flash("Dispute saved.", "success")
             return redirect(url_for("web.dispute", dispute_id=dispute.id))
@@ -95,15 +99,15 @@ def edit_dispute(dispute_id: int):
 
 
 @bp.route("/disputes/<int:dispute_id>/state", methods=["GET", "POST"])
-@role_required(Role.EDITOR)
+@requires(Action.CHANGE_STATE)
 def dispute_state(dispute_id: int):
-    dispute = records.get_or_404(Dispute, dispute_id)
+    dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
     form = DisputeStateForm(obj=dispute)
     if request.method == "GET":
         form.state.data = dispute.state.value
     if form.validate_on_submit():
         saved = attempt(form, lambda: dispute_service.change_dispute_state(
-            dispute, form.state.data, actor(), reason=form.reason.data or "",
+            dispute, form.state.data, actor=actor(), reason=form.reason.data or "",
             expected_version=form.expected_version), record=dispute)
         if saved is not None:
             flash(f"The dispute is now {dispute.state.value}.", "success")
@@ -133,7 +137,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 @bp.route("/disputes/<int:dispute_id>/links/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)
     form = LinkForm(from_claim_id=request.args.get("from", type=int),
@@ -141,8 +145,8 @@ def new_link(dispute_id: int):
     _link_choices(form, detail)
     if form.validate_on_submit():
         quote_id = form.scope_quote_id.data
-        link = attempt(form, lambda: dispute_service.link_claims(
-            actor(), form.from_claim_id.data, form.to_claim_id.data, form.type.data,
+        link = attempt(form, lambda: link_service.link_claims(
+            form.from_claim_id.data, form.to_claim_id.data, form.type.data, actor=actor(),
             scope=LinkScope.QUOTE if quote_id else LinkScope.CLAIM, scope_quote_id=quote_id,
             note=form.note.data or ""))
         if link is not None:
@@ -153,16 +157,16 @@ def new_link(dispute_id: int):
 
 
 @bp.route("/links/<int:link_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_link(link_id: int):
-    link = records.get_or_404(Link, link_id)
+    link = policy.get_visible(Link, link_id, viewer=viewer())
     form = LinkEditForm(obj=link)
     if request.method == "GET":
         form.type.data = link.type.value
     if form.validate_on_submit():
         changes = {"type": LinkType(form.type.data), "note": form.note.data or ""}
-        saved = attempt(form, lambda: records.update(
-            link, changes, actor(), expected_version=form.expected_version), record=link)
+        saved = attempt(form, lambda: link_service.update_link(
+            link, changes, actor=actor(), expected_version=form.expected_version), record=link)
         if saved is not None:
             flash("Link saved.", "success")
             return redirect(url_for("web.dispute", dispute_id=link.to_claim.dispute_id,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.models import Document, Role
+from app.models import Document
 from app.services import documents as document_service
-from app.services import listings, records
+from app.services import listings, policy
 from app.services.errors import NotFound
-from app.web.auth import actor, role_required
+from app.services.policy import Action
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import DocumentForm
 from app.web.formtools import attempt, fill_choices, render_form
@@ -31,13 +32,13 @@ def document(document_id: int):
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_document():
     form = DocumentForm()
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        document = attempt(form, lambda: document_service.create_document(actor(), **data))
+        document = attempt(form, lambda: document_service.create_document(actor=actor(), **data))
         if document is not None:
             flash("Document added.", "success")
             return redirect(url_for("web.document", document_id=document.id))
@@ -45,15 +46,15 @@ def new_document():
 
 
 @bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_document(document_id: int):
-    document = records.get_or_404(Document, document_id)
+    document = policy.get_visible(Document, document_id, viewer=viewer())
     form = DocumentForm(obj=document)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
         saved = attempt(form, lambda: document_service.update_document(
-            document, data, actor(), expected_version=form.expected_version), record=document)
+            document, data, actor=actor(), expected_version=form.expected_version), record=document)
         if saved is not None:
             flash("Document saved; its quotes were checked again.", "success")
             return redirect(url_for("web.document", document_id=document.id))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.models import Event, Role
-from app.services import disputes as dispute_service
-from app.services import listings, records
+from app.models import Event
+from app.services import events as event_service
+from app.services import listings, policy
 from app.services.errors import NotFound
-from app.web.auth import actor, role_required
+from app.services.policy import Action
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import EventForm
 from app.web.formtools import attempt, render_form
@@ -30,12 +31,12 @@ def event(event_id: int):
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_event():
     form = EventForm()
     if form.validate_on_submit():
         data = form.data_for_service()
-        event = attempt(form, lambda: dispute_service.create_event(actor(), **data))
+        event = attempt(form, lambda: event_service.create_event(actor=actor(), **data))
         if event is not None:
             flash("Event logged.", "success")
             return redirect(url_for("web.event", event_id=event.id))
@@ -43,14 +44,14 @@ def new_event():
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_event(event_id: int):
-    event = records.get_or_404(Event, event_id)
+    event = policy.get_visible(Event, event_id, viewer=viewer())
     form = EventForm(obj=event)
     if form.validate_on_submit():
         data = form.data_for_service()
-        saved = attempt(form, lambda: records.update(
-            event, data, actor(), expected_version=form.expected_version), record=event)
+        saved = attempt(form, lambda: event_service.update_event(
+            event, data, actor=actor(), expected_version=form.expected_version), record=event)
         if saved is not None:
             flash("Event saved.", "success")
             return redirect(url_for("web.event", event_id=event.id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from app.models import Role, VerdictState
-from app.services import listings, records
-from app.services.errors import InvalidTransition
-from app.web.auth import actor, role_required
+from app.models import Verdict
+from app.services import lifecycle, listings, policy
+from app.services.policy import Action
+from app.web.auth import actor, requires, signed_in, viewer
 from app.web.blueprint import bp
 from app.web.forms import DeleteForm, RestoreForm
 from app.web.formtools import attempt, render_form
@@ -41,19 +41,20 @@ def _after_delete(kind: str, record) -> str:
 
 
 @bp.route("/<kind>/<int:record_id>/delete", methods=["GET", "POST"])
-@role_required(Role.EDITOR)
+@requires(Action.LOG)
 def delete_record(kind: str, record_id: int):
     model = _model(kind)
-    record = records.get_or_404(model, record_id)
-    if kind == "verdicts" and record.state is not VerdictState.DRAFT:
-        raise InvalidTransition("A public verdict is never deleted: withdraw it, with a "
-                                "reason, so readers can see why.")
+    record = policy.get_visible(model, record_id, viewer=viewer())
+    # the same rules as the API's DELETE: who may delete it, and whether it may go
+    policy.require(signed_in(), lifecycle.delete_action(record))
+    if isinstance(record, Verdict):
+        policy.check_verdict_move(record, "delete")
     form = DeleteForm(obj=record)
     if not form.is_submitted():
         form.reason.data = ""
     if form.validate_on_submit():
-        done = attempt(form, lambda: records.soft_delete(
-            record, actor(), reason=form.reason.data or "", role=Role.EDITOR,
+        done = attempt(form, lambda: lifecycle.delete_record(
+            record, actor=actor(), reason=form.reason.data or "",
             expected_version=form.expected_version) or True, record=record)
         if done:
             flash(f"Deleted the {SINGULAR[kind]}. An editor can restore it from "
@@ -64,12 +65,13 @@ def delete_record(kind: str, record_id: int):
 
 
 @bp.post("/<kind>/<int:record_id>/restore")
-@role_required(Role.EDITOR)
+@requires(Action.RESTORE)
 def restore_record(kind: str, record_id: int):
     model = _model(kind)
     form = RestoreForm()
     form.validate_on_submit()
-    record = records.restore(model, record_id, actor(), reason=form.reason.data or "")
+    record = lifecycle.restore_record(model, record_id, actor=actor(),
+                                      reason=form.reason.data or "")
     flash(f"Restored the {SINGULAR[kind]}.", "success")
     return redirect(_record_url(kind, record))
 
@@ -85,7 +87,7 @@ def _record_url(kind: str, record) -> str:
 
 
 @bp.get("/deleted")
-@role_required(Role.EDITOR)
+@requires(Action.SEE_DELETED)
 def deleted():
     return render_template("records/deleted.html", groups=listings.deleted_records(),
                            singular=SINGULAR, restore_form=RestoreForm())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.models import Role, Source, SourceKind
-from app.services import disputes as dispute_service
-from app.services import listings, records
+from app.models import Source, SourceKind
+from app.services import listings, policy
+from app.services import sources as source_service
 from app.services.errors import NotFound
+from app.services.policy import Action
 from app.services.track_record import track_record
-from app.web.auth import actor, is_staff, role_required
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import SourceForm
 from app.web.formtools import attempt, fill_choices, render_form
@@ -28,7 +29,7 @@ def sources():
 @bp.get("/sources/<int:source_id>")
 def source(source_id: int):
     try:
-        page = listings.source_page(source_id, include_drafts=is_staff())
+        page = listings.source_page(source_id, include_drafts=viewer().sees_drafts)
     except NotFound as exc:
         return deleted_or_404(Source, source_id, exc)
     return render_template("sources/show.html", page=page, source=page.source,
@@ -36,13 +37,13 @@ def source(source_id: int):
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def new_source():
     form = SourceForm()
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        source = attempt(form, lambda: dispute_service.create_source(actor(), **data))
+        source = attempt(form, lambda: source_service.create_source(actor=actor(), **data))
         if source is not None:
             flash("Source added.", "success")
             return redirect(url_for("web.source", source_id=source.id))
@@ -50,15 +51,15 @@ def new_source():
 
 
 @bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.LOG)
 def edit_source(source_id: int):
-    source = records.get_or_404(Source, source_id)
+    source = policy.get_visible(Source, source_id, viewer=viewer())
     form = SourceForm(obj=source)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        saved = attempt(form, lambda: dispute_service.update_source(
-            source, data, actor(), expected_version=form.expected_version), record=source)
+        saved = attempt(form, lambda: source_service.update_source(
+            source, data, actor=actor(), expected_version=form.expected_version), record=source)
         if saved is not None:
             flash("Source saved.", "success")
             return redirect(url_for("web.source", source_id=source.id))

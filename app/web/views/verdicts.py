@@ -8,11 +8,12 @@ from flask import flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
-from app.models import RATING_LABELS, Claim, Document, Role, Verdict, VerdictState
-from app.services import listings, records
+from app.models import RATING_LABELS, Claim, Document, Verdict, VerdictState
+from app.services import listings, policy
 from app.services import verdicts as verdict_service
 from app.services.errors import NotFound
-from app.web.auth import actor, is_staff, role_required
+from app.services.policy import Action
+from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import ActionForm, CorrectionForm, VerdictForm, WithdrawForm
 from app.web.formtools import attempt, render_form
@@ -41,8 +42,8 @@ def _back_to_claim(verdict: Verdict):
 @bp.get("/verdicts/<int:verdict_id>")
 def verdict(verdict_id: int):
     """A verdict lives on its claim's page, with its whole history."""
-    verdict = records.get_or_404(Verdict, verdict_id)
-    if verdict.state is VerdictState.DRAFT and not is_staff():
+    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
+    if verdict.state not in policy.verdict_states(viewer()):
         raise NotFound(f"Verdict {verdict_id} does not exist.")
     return _back_to_claim(verdict)
 
@@ -76,15 +77,15 @@ def _prefill_evidence(form: VerdictForm, verdict: Verdict) -> None:
 
 
 @bp.route("/claims/<int:claim_id>/verdicts/new", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.DRAFT)
 def new_verdict(claim_id: int):
-    claim = records.get_or_404(Claim, claim_id)
+    claim = policy.get_visible(Claim, claim_id, viewer=viewer())
     form = VerdictForm()
     form.set_evidence_choices(_evidence_choices(claim))
     if form.validate_on_submit():
         verdict = attempt(form, lambda: verdict_service.draft_verdict(
-            actor(), claim.id, form.rating_value.data, form.rationale.data,
-            form.evidence_data()))
+            claim.id, form.rating_value.data, form.rationale.data, form.evidence_data(),
+            actor=actor()))
         if verdict is not None:
             flash("Draft verdict saved. Only staff can see it until an editor publishes it.",
                   "success")
@@ -95,9 +96,9 @@ def new_verdict(claim_id: int):
 
 
 @bp.route("/verdicts/<int:verdict_id>/edit", methods=["GET", "POST"])
-@role_required(Role.JOURNALIST)
+@requires(Action.DRAFT)
 def edit_verdict(verdict_id: int):
-    verdict = records.get_or_404(Verdict, verdict_id)
+    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
     if verdict.state is not VerdictState.DRAFT:
         flash("A published verdict is never edited in place: publish a correction instead.",
               "info")
@@ -108,7 +109,7 @@ def edit_verdict(verdict_id: int):
         _prefill_evidence(form, verdict)
     if form.validate_on_submit():
         saved = attempt(form, lambda: verdict_service.update_draft(
-            verdict, actor(), expected_version=form.expected_version,
+            verdict, actor=actor(), expected_version=form.expected_version,
             rating_value=form.rating_value.data, rationale=form.rationale.data,
             evidence=form.evidence_data()), record=verdict)
         if saved is not None:
@@ -119,13 +120,13 @@ def edit_verdict(verdict_id: int):
 
 
 @bp.route("/verdicts/<int:verdict_id>/publish", methods=["GET", "POST"])
-@role_required(Role.EDITOR)
+@requires(Action.PUBLISH)
 def publish_verdict(verdict_id: int):
-    verdict = records.get_or_404(Verdict, verdict_id)
+    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
     form = ActionForm(obj=verdict)
     if form.validate_on_submit():
         saved = attempt(form, lambda: verdict_service.publish(
-            verdict, actor(), expected_version=form.expected_version), record=verdict)
+            verdict, actor=actor(), expected_version=form.expected_version), record=verdict)
         if saved is not None:
             flash("Verdict published. Readers and API consumers can see it now.", "success")
             return _back_to_claim(verdict)
@@ -134,16 +135,16 @@ def publish_verdict(verdict_id: int):
 
 
 @bp.route("/verdicts/<int:verdict_id>/correct", methods=["GET", "POST"])
-@role_required(Role.EDITOR)
+@requires(Action.CORRECT)
 def correct_verdict(verdict_id: int):
-    verdict = records.get_or_404(Verdict, verdict_id)
+    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
     form = CorrectionForm(obj=verdict)
     form.set_evidence_choices(_evidence_choices(verdict.claim))
     if not form.is_submitted():
         _prefill_evidence(form, verdict)
     if form.validate_on_submit():
         saved = attempt(form, lambda: verdict_service.correct(
-            verdict, actor(), reason=form.reason.data, rating_value=form.rating_value.data,
+            verdict, actor=actor(), reason=form.reason.data, rating_value=form.rating_value.data,
             rationale=form.rationale.data, evidence=form.evidence_data(),
             expected_version=form.expected_version), record=verdict)
         if saved is not None:
@@ -154,15 +155,15 @@ def correct_verdict(verdict_id: int):
 
 
 @bp.route("/verdicts/<int:verdict_id>/withdraw", methods=["GET", "POST"])
-@role_required(Role.EDITOR)
+@requires(Action.WITHDRAW)
 def withdraw_verdict(verdict_id: int):
-    verdict = records.get_or_404(Verdict, verdict_id)
+    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
     form = WithdrawForm(obj=verdict)
     if not form.is_submitted():
         form.reason.data = ""
     if form.validate_on_submit():
         saved = attempt(form, lambda: verdict_service.withdraw(
-            verdict, actor(), reason=form.reason.data,
+            verdict, actor=actor(), reason=form.reason.data,
             expected_version=form.expected_version), record=verdict)
         if saved is not None:
             flash("Verdict withdrawn; the withdrawal and its reason are public.", "success")
