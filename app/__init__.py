@@ -18,7 +18,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
 
     _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])
-    from app.extensions import db, migrate
+    from app.extensions import db, install_sqlite_transactions, migrate
+
+    install_sqlite_transactions()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

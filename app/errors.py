@@ -89,7 +89,7 @@ def register_error_handlers(app: Flask) -> None:
         # Over HTTP, a stale If-Match is a failed precondition.
         if isinstance(exc, StaleVersion) and request.headers.get("If-Match"):
             status = 412
-        return error_response(status, exc.code, exc.message, exc.fields)
+        return error_response(status, exc.code, exc.message, exc.fields, exc.headers)
 
     # flask-smorest's Api.init_app registers its own handler; app.api re-registers this
     # one after it so the envelope wins for every HTTP error.

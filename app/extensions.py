@@ -37,9 +37,24 @@ csrf = CSRFProtect()  # forms; the bearer-token API blueprints are exempted
 limiter = Limiter(key_func=get_remote_address)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: enforce foreign keys, use WAL so readers never block the writer."""
+# Execution option of a connection whose transaction will write: on SQLite it begins with
+# BEGIN IMMEDIATE, taking the one writer's lock before it reads anything, so what a
+# write checks is still true when it commits (app/services/uow.py).
+WRITER = "counterclaim_writer"
+
+
+def install_sqlite_transactions() -> None:
+    """On every SQLite engine: foreign keys enforced; WAL, so readers never block the
+    writer; and a connection marked WRITER begins its transaction with BEGIN IMMEDIATE,
+    taking the writer's lock before it reads anything. (Other connections keep the
+    driver's own behaviour: reads see the latest commit statement by statement, as on
+    PostgreSQL's READ COMMITTED.) Called by the app factory; once."""
+    if not event.contains(Engine, "connect", _sqlite_connect):
+        event.listen(Engine, "connect", _sqlite_connect)
+        event.listen(Engine, "begin", _sqlite_begin)
+
+
+def _sqlite_connect(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -47,3 +62,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # pysqlite begins a transaction only before an INSERT/UPDATE/DELETE, so the reads a
+    # write depends on would run outside it: a writer begins explicitly, and first.
+    if connection.dialect.name == "sqlite" and connection.get_execution_options().get(WRITER):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

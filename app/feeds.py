@@ -1,7 +1,10 @@
 """Public feeds and exports of published verdicts: Atom and CSV.
 
-One Atom entry per published *version*, so a correction or a withdrawal arrives in a
-feed reader as news of its own, with its reason.
+One Atom entry (and CSV row) per published *version*, so a correction or a withdrawal
+arrives in a feed reader as news of its own, with its reason. A withdrawn verdict is
+carried as its withdrawal only, with no rating (the policy's `shows_rating`): a feed is
+what stands now, and a retracted rating must not travel on through it. Its earlier
+versions stay in its public history on the claim page and in the API.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Claim, Verdict, VerdictState, VerdictVersion
+from app.services.policy import shows_rating
 
 bp = Blueprint("feeds", __name__)
 
@@ -25,10 +29,13 @@ PUBLIC_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
 
 
 def _public_versions(limit: int | None = None):
+    # (the verdict join hides deleted verdicts, and with them those of deleted claims)
     query = (
         sa.select(VerdictVersion)
         .join(VerdictVersion.verdict)
-        .where(VerdictVersion.state.in_(PUBLIC_STATES), VerdictVersion.published_at.is_not(None))
+        .where(VerdictVersion.state.in_(PUBLIC_STATES), VerdictVersion.published_at.is_not(None),
+               sa.or_(Verdict.state != VerdictState.WITHDRAWN,
+                      VerdictVersion.number == Verdict.current_version))
         .options(
             joinedload(VerdictVersion.verdict)
             .joinedload(Verdict.claim)
@@ -91,7 +98,9 @@ def verdicts_atom() -> Response:
             summary = f"{version.reason}\n\n{summary}"
         sub(entry, "summary", summary, type="text")
         sub(entry, "category", term=version.state.value)
-        sub(entry, "category", term=f"rating-{version.rating_value}", label=version.rating.label)
+        if shows_rating(version.state):
+            sub(entry, "category", term=f"rating-{version.rating_value}",
+                label=version.rating.label)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype="application/atom+xml")
     response.cache_control.public = True
@@ -119,9 +128,11 @@ def verdicts_csv() -> Response:
     writer.writerow(CSV_COLUMNS)
     for version in reversed(_public_versions()):
         verdict = version.verdict
+        rated = shows_rating(version.state)
         writer.writerow([_cell(v) for v in (
-            verdict.id, version.number, version.state.value, version.rating_value,
-            version.rating.label, verdict.claim_id, verdict.claim.claimant.name,
+            verdict.id, version.number, version.state.value,
+            version.rating_value if rated else "", version.rating.label if rated else "",
+            verdict.claim_id, verdict.claim.claimant.name,
             verdict.claim.statement, version.rationale, version.reason,
             version.published_at.isoformat(), _claim_url(verdict.claim_id, verdict.id),
         )])

@@ -9,7 +9,7 @@ by (updated_at, id) with an opaque cursor, so corrections and withdrawals, which
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,11 +28,12 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema
 from app.schemas.verdicts import (
     CorrectionSchema,
     FeedQuery,
-    VerdictPatchSchema,
+    VerdictDraftPatchSchema,
+    VerdictDraftSchema,
     VerdictSchema,
     VersionSchema,
     WithdrawalSchema,
@@ -126,7 +127,7 @@ class Verdicts(MethodView):
         return current_app.json.response(verdict_reads.as_dicts(rows)), 200, headers
 
     @blp.requires(Action.DRAFT)
-    @blp.arguments(VerdictSchema)
+    @blp.arguments(VerdictDraftSchema)
     @blp.response(201, VerdictSchema)
     def post(self, data):
         """Draft a verdict on a claim"""
@@ -150,7 +151,7 @@ class VerdictResource(MethodView):
         return current_app.json.response(verdict_reads.as_dicts(rows)[0])
 
     @blp.requires(Action.DRAFT, if_match=True)
-    @blp.arguments(VerdictPatchSchema(partial=True))
+    @blp.arguments(VerdictDraftPatchSchema(partial=True))
     @blp.response(200, VerdictSchema)
     def patch(self, data, record_id):
         """Change a draft (a published verdict is corrected instead)"""
@@ -228,16 +229,24 @@ class History(MethodView):
 @blp.route("/<int:record_id>/claimreview", endpoint="claimreview")
 class ClaimReview(MethodView):
     @blp.response(200, CLAIMREVIEW_DOC, content_type="application/ld+json")
+    @blp.alt_response(410, schema=ErrorSchema, description="The verdict was withdrawn: no "
+                      "rating of it is published any more. The message says when and why; "
+                      "`Link: <…/history>; rel=\"version-history\"` points at its history.")
     def get(self, record_id):
-        """schema.org ClaimReview (JSON-LD) of a published or withdrawn verdict"""
+        """schema.org ClaimReview (JSON-LD) of a published verdict"""
         verdict = fetch(record_id)
-        # What the JSON-LD shows of the claim, in a fixed number of queries (lazy loads
-        # cost one per appearance otherwise); it fills the claim already in the session.
-        db.session.scalars(sa.select(Claim).where(Claim.id == verdict.claim_id)
-                           .options(*CLAIMREVIEW_LOAD)).all()
+        # What the JSON-LD shows, in a fixed number of queries whatever the verdict (lazy
+        # loads cost one per appearance otherwise); it fills the objects in the session.
+        db.session.scalars(
+            sa.select(Verdict).where(Verdict.id == verdict.id)
+            .options(joinedload(Verdict.claim).options(*CLAIMREVIEW_LOAD),
+                     selectinload(Verdict.versions))
+        ).unique().all()
         if verdict.state is VerdictState.DRAFT:
             raise NotFound(f"Verdict {record_id} is a draft: it has a ClaimReview once "
                            "published.")
-        body = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.host_url)
+        body = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.host_url,
+                           history_url=url_for("verdicts.history", record_id=verdict.id,
+                                               _external=True))
         return current_app.response_class(current_app.json.dumps(body),
                                           mimetype="application/ld+json")

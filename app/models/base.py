@@ -87,9 +87,14 @@ class VersionedMixin:
 
 
 class SoftDeleteMixin:
-    """Rows are never hard-deleted; `deleted_at` hides them from ordinary queries."""
+    """Rows are never hard-deleted; `deleted_at` hides them from ordinary queries.
+
+    A record deleted with what it belongs to (a dispute's claims, a claim's quotes...)
+    names that record in `deleted_via` ("disputes:5"), so restoring the dispute brings back
+    exactly what went with it (app/services/lifecycle.py)."""
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    deleted_via: Mapped[str | None] = mapped_column(sa.String(40), default=None)
 
     @property
     def is_deleted(self) -> bool:

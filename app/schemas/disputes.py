@@ -32,6 +32,7 @@ from app.schemas.common import (
     Text,
 )
 from app.schemas.events import EventSchema
+from app.services.policy import shows_rating
 
 
 class DisputeSchema(RecordSchema):
@@ -145,9 +146,16 @@ class DetailQuoteSchema(Schema):
 class VerdictSummarySchema(Schema):
     id = fields.Integer()
     state = Enum(VerdictState)
-    rating_value = fields.Integer()
-    rating_label = fields.Function(lambda v: v.rating.label, metadata={"type": "string"})
+    rating_value = fields.Function(
+        lambda v: v.rating_value if shows_rating(v.state) else None, allow_none=True,
+        metadata={"type": "integer", "description": "Null once withdrawn."})
+    rating_label = fields.Function(
+        lambda v: v.rating.label if shows_rating(v.state) else None, allow_none=True,
+        metadata={"type": "string"})
     rationale = fields.String()
+    withdrawal_reason = fields.Function(
+        lambda v: v.versions[-1].reason if v.state is VerdictState.WITHDRAWN else None,
+        allow_none=True, metadata={"type": "string", "description": "Why it was withdrawn."})
     current_version = fields.Integer()
     published_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()

@@ -19,7 +19,7 @@ from app.schemas.events import EventSchema
 from app.schemas.links import LinkSchema
 from app.schemas.quotes import QuoteSchema
 from app.schemas.sources import SourceSchema
-from app.schemas.verdicts import EvidenceSchema, VerdictSchema
+from app.schemas.verdicts import EvidenceSchema, VerdictDraftSchema
 from app.services.interchange import CONTENT_VALIDATORS
 
 # table -> the schema its rows are written through; nested lists are separate tables.
@@ -33,7 +33,7 @@ SCHEMAS: dict[str, Schema] = {
     "claim_appearances": AppearanceSchema(),
     "quotes": QuoteSchema(),
     "links": LinkSchema(),
-    "verdicts": VerdictSchema(exclude=("evidence",)),
+    "verdicts": VerdictDraftSchema(exclude=("evidence",)),
     "verdict_evidence": EvidenceSchema(),
 }
 

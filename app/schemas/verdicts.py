@@ -26,6 +26,7 @@ from app.schemas.common import (
     UserRefSchema,
     UTCDateTime,
 )
+from app.services.policy import shows_rating
 
 RATING = validate.Range(WORST_RATING, BEST_RATING)
 RATING_HELP = "; ".join(f"{value} {label}" for value, label in RATING_LABELS.items())
@@ -46,7 +47,8 @@ class EvidenceSchema(Schema):
 
 
 class _Current:
-    """A verdict as the API shows it: its row plus its current version's evidence."""
+    """A verdict as the API shows it: its row plus its current version's evidence, and no
+    rating once withdrawn (the policy's `shows_rating`): its withdrawal instead."""
 
     __slots__ = ("verdict",)
 
@@ -57,12 +59,31 @@ class _Current:
         return getattr(self.verdict, name)
 
     @property
-    def evidence(self):
-        return self.verdict.versions[-1].evidence if self.verdict.versions else []
+    def _latest(self):
+        return self.verdict.versions[-1] if self.verdict.versions else None
 
     @property
-    def rating_label(self) -> str:
-        return RATING_LABELS[self.verdict.rating_value]
+    def evidence(self):
+        return self._latest.evidence if self._latest is not None else []
+
+    @property
+    def rating_value(self) -> int | None:
+        return self.verdict.rating_value if shows_rating(self.verdict.state) else None
+
+    @property
+    def rating_label(self) -> str | None:
+        return RATING_LABELS[self.verdict.rating_value] if shows_rating(self.verdict.state) \
+            else None
+
+    @property
+    def withdrawal_reason(self) -> str | None:
+        withdrawn = self.verdict.state is VerdictState.WITHDRAWN
+        return self._latest.reason if withdrawn and self._latest is not None else None
+
+    @property
+    def withdrawn_at(self):
+        withdrawn = self.verdict.state is VerdictState.WITHDRAWN
+        return self._latest.published_at if withdrawn and self._latest is not None else None
 
     @property
     def dispute_id(self) -> int | None:
@@ -70,15 +91,38 @@ class _Current:
         return claim.dispute_id if claim is not None else None
 
 
-class VerdictSchema(RecordSchema):
+class VerdictDraftSchema(Schema):
+    """What a journalist writes: a rating on the scale, a rationale, evidence."""
+
     claim_id = Id(required=True)
-    dispute_id = fields.Integer(dump_only=True, allow_none=True)
-    state = Enum(VerdictState, dump_only=True)
     rating_value = Rating(required=True)
-    rating_label = fields.String(dump_only=True)
     rationale = Prose(max_length(Verdict.rationale), min_length=1, required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), load_default=list,
                            validate=validate.Length(max=100))
+
+
+class VerdictDraftPatchSchema(VerdictDraftSchema):
+    """A draft's changes (published verdicts are corrected, never edited)."""
+
+    class Meta:
+        exclude = ("claim_id",)
+
+
+class VerdictSchema(RecordSchema):
+    """A verdict as it is shown (the feed, a verdict, the answer to every write)."""
+
+    claim_id = fields.Integer(dump_only=True)
+    dispute_id = fields.Integer(dump_only=True, allow_none=True)
+    state = Enum(VerdictState, dump_only=True)
+    rating_value = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": f"On the scale: {RATING_HELP}. Null once withdrawn: a retracted "
+                       "rating is not published any more."})
+    rating_label = fields.String(dump_only=True, allow_none=True)
+    rationale = fields.String(dump_only=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
+    withdrawal_reason = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Why it was withdrawn (withdrawn verdicts only): remove its rating."})
+    withdrawn_at = fields.DateTime(dump_only=True, allow_none=True)
     current_version = fields.Integer(dump_only=True)
     published_at = fields.DateTime(dump_only=True, allow_none=True,
                                    metadata={"description": "When it was first published."})
@@ -87,13 +131,6 @@ class VerdictSchema(RecordSchema):
     @pre_dump
     def _current(self, verdict, **kwargs):
         return _Current(verdict) if isinstance(verdict, Verdict) else verdict
-
-
-class VerdictPatchSchema(VerdictSchema):
-    """A draft's changes (published verdicts are corrected, never edited)."""
-
-    class Meta:
-        exclude = ("claim_id",)
 
 
 class CorrectionSchema(Schema):
@@ -114,9 +151,12 @@ class VersionSchema(Schema):
 
     number = fields.Integer()
     state = Enum(VerdictState)
-    rating_value = fields.Integer()
-    rating_label = fields.Function(lambda v: RATING_LABELS[v.rating_value],
-                                   metadata={"type": "string"})
+    rating_value = fields.Function(
+        lambda v: v.rating_value if shows_rating(v.state) else None, allow_none=True,
+        metadata={"type": "integer", "description": "Null for the withdrawal itself."})
+    rating_label = fields.Function(
+        lambda v: RATING_LABELS[v.rating_value] if shows_rating(v.state) else None,
+        allow_none=True, metadata={"type": "string"})
     rationale = fields.String()
     reason = fields.String(metadata={"description": "Why this version exists (from 2 on)."})
     author = fields.Nested(UserRefSchema)

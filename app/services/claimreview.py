@@ -1,7 +1,9 @@
 """schema.org ClaimReview JSON-LD for a published verdict.
 
 Honest ratings: ratingValue on the one documented scale (worstRating 1 .. bestRating 5)
-with its label as alternateName.
+with its label as alternateName. A withdrawn verdict has none (the policy's
+`shows_rating`): the API answers 410 Gone, pointing at its history, and pages embed none,
+so search engines and consumers stop spreading a rating the newsroom retracted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from app.models import (
     Verdict,
     VerdictState,
 )
-from app.services.errors import InvalidTransition
+from app.services.errors import InvalidTransition, Withdrawn
+from app.services.policy import shows_rating
 
 CLAIM_REVIEWED_MAX = 75
 PUBLISHER = {"@type": "Organization", "name": "Counterclaim"}
@@ -51,9 +54,26 @@ def verdict_page_url(verdict: Verdict) -> str:
                    _anchor=f"verdict-{verdict.id}")
 
 
-def claimreview(verdict: Verdict, *, url: str, base_url: str = "") -> dict[str, Any]:
-    """The ClaimReview for a published or withdrawn verdict (drafts have none)."""
-    if verdict.state is VerdictState.DRAFT or verdict.published_at is None:
+def has_claimreview(verdict) -> bool:
+    """Whether a verdict (object or row) has a ClaimReview: published, not withdrawn."""
+    return verdict.state is VerdictState.PUBLISHED and verdict.published_at is not None
+
+
+def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
+                history_url: str = "") -> dict[str, Any]:
+    """The ClaimReview of a published verdict. InvalidTransition for a draft (it has none
+    yet); Withdrawn (410) for a withdrawn one, saying when and why, and where its history
+    is (`history_url`, also as a Link header)."""
+    if not shows_rating(verdict.state):
+        latest = verdict.versions[-1]
+        when = latest.published_at.date().isoformat() if latest.published_at else "earlier"
+        where = f" Its history: {history_url}" if history_url else ""
+        raise Withdrawn(
+            f"Verdict {verdict.id} was withdrawn on {when}: {latest.reason} No rating of it "
+            f"is published any more.{where}",
+            headers={"Link": f'<{history_url}>; rel="version-history"'} if history_url
+            else None)
+    if not has_claimreview(verdict):
         raise InvalidTransition(f"Verdict {verdict.id} is a draft and has no ClaimReview.")
     claim = verdict.claim
     claimant = claim.claimant
@@ -70,9 +90,6 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "") -> dict[str, 
     if claim.appearances:
         item["appearance"] = [_creative_work(a.document) for a in claim.appearances]
     latest = verdict.versions[-1] if verdict.versions else None
-    explanation = verdict.rationale
-    if verdict.state is VerdictState.WITHDRAWN and latest is not None:
-        explanation = f"Withdrawn: {latest.reason}"
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -86,7 +103,7 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "") -> dict[str, 
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
             "alternateName": verdict.rating.label,
-            "ratingExplanation": explanation,
+            "ratingExplanation": verdict.rationale,
         },
         "itemReviewed": item,
     }

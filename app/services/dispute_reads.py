@@ -20,6 +20,7 @@ from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import (
@@ -34,12 +35,16 @@ from app.models import (
     Quote,
     Source,
     Verdict,
+    VerdictState,
+    VerdictVersion,
 )
 from app.models.base import MAX_ID
 from app.services.errors import NotFound
+from app.services.policy import shows_rating
 from app.services.reads import visible_verdict
 from app.services.rows import RECORD_COLUMNS, iso, record_fields
 
+_CURRENT = aliased(VerdictVersion)  # a verdict's current version (a withdrawal's reason)
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
 
@@ -90,7 +95,10 @@ _STATEMENTS = {
                          "lock_version", order_by=(Quote.id,)),
     "verdicts": _of_claims(Verdict, "id", "state", "rating_value", "rationale",
                            "current_version", "published_at", "updated_at",
-                           order_by=(Verdict.id,)),
+                           order_by=(Verdict.id,))
+    .add_columns(_CURRENT.reason.label("current_reason"))
+    .join(_CURRENT, sa.and_(_CURRENT.verdict_id == Verdict.id,
+                            _CURRENT.number == Verdict.current_version)),
     # every link touching one of the claims (the other end may be in another dispute)
     "links": _select(Link, "id", "from_claim_id", "to_claim_id", "type", "scope",
                      "scope_quote_id", "note", "lock_version",
@@ -146,8 +154,13 @@ def _verdict_summary(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, 
     v = visible_verdict(verdicts, include_drafts=include_drafts)
     if v is None:
         return None
-    return {"id": v.id, "state": v.state.value, "rating_value": v.rating_value,
-            "rating_label": RATING_LABELS[v.rating_value], "rationale": v.rationale,
+    shown = shows_rating(v.state)  # a withdrawn verdict's rating goes out nowhere
+    return {"id": v.id, "state": v.state.value,
+            "rating_value": v.rating_value if shown else None,
+            "rating_label": RATING_LABELS[v.rating_value] if shown else None,
+            "rationale": v.rationale,
+            "withdrawal_reason": v.current_reason if v.state is VerdictState.WITHDRAWN
+            else None,
             "current_version": v.current_version, "published_at": iso(v.published_at),
             "updated_at": iso(v.updated_at)}
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Document, DocumentSnapshot, Quote, Source, User, utcnow
 from app.services.integrity import check_quote
-from app.services.policy import Action, require, resolve
+from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
 
@@ -47,6 +47,7 @@ def update_document(
     StaleVersion; Conflict on a URL taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
+        lock_for_change(document)
         check_version(document, expected_version)
         resolve(Source, changes.get("publisher_id"), "publisher_id")
         old_sha = document.text_sha256

@@ -7,10 +7,12 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, *,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.headers = headers or {}  # HTTP headers the answer carries (e.g. Link)
 
 
 class ValidationError(DomainError):
@@ -39,6 +41,14 @@ class StaleVersion(Conflict):
     """The caller's copy is older than the stored record (HTTP: 412 with If-Match)."""
 
     code = "stale_version"
+
+
+class Withdrawn(DomainError):
+    """What was asked for was withdrawn: nothing of it is served any more, but its public
+    history says what it was and why it went."""
+
+    status = 410
+    code = "withdrawn"
 
 
 class InvalidTransition(DomainError):

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Event, User
-from app.services.policy import Action, require
+from app.services.policy import Action, lock_for_change, require
 from app.services.uow import check_version, transaction
 
 
@@ -26,6 +26,7 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: User,
     is not the stored one; Conflict on a slug taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
+        lock_for_change(event)
         check_version(event, expected_version)
         for key, value in changes.items():
             setattr(event, key, value)

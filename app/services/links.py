@@ -8,7 +8,7 @@ from typing import Any
 from app.extensions import db
 from app.models import Claim, Link, LinkScope, LinkType, Quote, User
 from app.services.errors import ValidationError
-from app.services.policy import Action, require, resolve
+from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
 
@@ -62,6 +62,7 @@ def update_link(link: Link, changes: dict[str, Any], *, actor: User,
         raise ValidationError("Only a link's type and note change.",
                               {k: ["cannot be changed"] for k in sorted(unknown)})
     with transaction(actor=actor, reason=reason):
+        lock_for_change(link)
         check_version(link, expected_version)
         for key, value in changes.items():
             setattr(link, key, LinkType(value) if key == "type" else value)

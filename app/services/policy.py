@@ -24,13 +24,20 @@ import enum
 from dataclasses import dataclass
 from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.extensions import db
 from app.models import Role, User, VerdictState
 from app.models.base import MAX_ID, SoftDeleteMixin
-from app.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from app.services.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 
 T = TypeVar("T")
 
@@ -151,9 +158,18 @@ def verdict_states(viewer: Viewer) -> tuple[VerdictState, ...]:
     return (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
 
 
+def shows_rating(state: VerdictState) -> bool:
+    """Whether a verdict in `state` shows its rating anywhere (objects, ClaimReview, pages,
+    feeds): a withdrawn verdict shows its withdrawal and reason instead — a rating the
+    newsroom retracted never goes out again. (Its history still says what each earlier
+    version said, as history.)"""
+    return state is not VerdictState.WITHDRAWN
+
+
 def get_visible(model: type[T], record_id: int, *, viewer: Viewer = ANONYMOUS) -> T:
     """The record with this id if `viewer` may see it; NotFound otherwise (out-of-range
-    ids included: they cannot exist)."""
+    ids included: they cannot exist). A record under a deleted parent is deleted with it
+    (`app.services.lifecycle`), so being live is all there is to check."""
     record = None
     if 0 < record_id <= MAX_ID:
         record = db.session.get(
@@ -161,37 +177,125 @@ def get_visible(model: type[T], record_id: int, *, viewer: Viewer = ANONYMOUS) -
     # The identity map can hand back an object deleted earlier in this session.
     hidden = (isinstance(record, SoftDeleteMixin) and record.is_deleted
               and not viewer.sees_deleted)
-    if record is not None and not viewer.sees_deleted:
-        hidden = hidden or any(p is None or p.is_deleted for p in _parents(record))
     if record is None or hidden:
         raise NotFound(f"{model.__name__} {record_id} does not exist.")
     return record
 
 
-def _parents(record) -> list:
-    # A record whose parent is deleted is gone with it (a claim with its dispute, a quote
-    # with its claim...). A deleted parent may also load as None: the soft-delete filter
-    # follows an object's relationships.
-    from app.models import Claim, Link, Quote, Verdict
-
-    if isinstance(record, Claim):
-        return [record.dispute]
-    if isinstance(record, Quote | Verdict):
-        return [record.claim] + ([record.claim.dispute] if record.claim is not None else [])
-    if isinstance(record, Link):
-        return [record.from_claim, record.to_claim]
-    return []
+# -- keeping the rules true at commit ----------------------------------------------------
+#
+# Inside a unit of work (app/services/uow.py), a write takes row locks on what it changes
+# and on what it depends on, always top-down (disputes, then claims, then what hangs off
+# claims; by id within a level), so two writers never wait for each other in a circle.
+# PostgreSQL: FOR UPDATE on a record that changes (its life included: delete, restore,
+# publish), FOR KEY SHARE on a parent or reference that must still exist at commit — the
+# two conflict, so a delete and a write depending on the deleted record are serialised,
+# and whichever comes second reads what the first committed. SQLite renders no row locks:
+# its writers are serialised whole by BEGIN IMMEDIATE.
 
 
-def resolve(model: type[T], record_id: int | None, field: str) -> T | None:
+def owners(model: type) -> tuple[tuple[str, type], ...]:
+    """(foreign key, model) of what a `model` record belongs to: it is deleted with any
+    of them (`app.services.lifecycle`)."""
+    from app.models import Claim, Dispute, Link, Quote, Verdict
+
+    return {
+        Claim: (("dispute_id", Dispute),),
+        Quote: (("claim_id", Claim),),
+        Verdict: (("claim_id", Claim),),
+        Link: (("from_claim_id", Claim), ("to_claim_id", Claim)),
+    }.get(model, ())
+
+
+def _level(model: type) -> int:
+    from app.models import Claim, Dispute
+
+    return {Dispute: 1, Claim: 2}.get(model, 0 if not owners(model) else 3)
+
+
+def _ancestors(model: type, ids: set[int]) -> dict[type, set[int]]:
+    """Every record that the `model` records `ids` belong to, directly or not."""
+    found: dict[type, set[int]] = {}
+    frontier = {model: ids}
+    while frontier:
+        above: dict[type, set[int]] = {}
+        for kind, kind_ids in frontier.items():
+            for key, owner in owners(kind):
+                column = getattr(kind, key)
+                rows = db.session.scalars(
+                    sa.select(column).where(kind.id.in_(sorted(kind_ids)))
+                    .execution_options(**{INCLUDE_DELETED: True}))
+                above.setdefault(owner, set()).update(r for r in rows if r is not None)
+        for kind, kind_ids in above.items():
+            found.setdefault(kind, set()).update(kind_ids)
+        frontier = {k: v for k, v in above.items() if v}
+    return found
+
+
+def lock_rows(model: type[T], ids: set[int], *, share: bool) -> list[T]:
+    """Lock these rows (FOR KEY SHARE, or FOR UPDATE) and refresh them from the database,
+    deleted ones included; in id order."""
+    if not ids:
+        return []
+    stmt = (sa.select(model).where(model.id.in_(sorted(ids))).order_by(model.id)
+            .with_for_update(read=share, key_share=share)
+            .execution_options(**{INCLUDE_DELETED: True}, populate_existing=True))
+    return list(db.session.scalars(stmt))
+
+
+def lock_ancestors(model: type, ids: set[int]) -> list:
+    """Lock (FOR KEY SHARE) what the records belong to, top-down; returns them."""
+    ancestors = _ancestors(model, ids)
+    locked = []
+    for kind in sorted(ancestors, key=_level):
+        locked.extend(lock_rows(kind, ancestors[kind], share=True))
+    return locked
+
+
+def lock_for_change(record: T) -> T:
+    """Inside a unit of work: lock what `record` belongs to (it must stay) and `record`
+    itself (it is about to change), and read both afresh. Conflict when the record or
+    something it belongs to was deleted since the caller read it."""
+    model = type(record)
+    gone = [a for a in lock_ancestors(model, {record.id}) if a.is_deleted]
+    lock_rows(model, {record.id}, share=False)
+    if gone or (isinstance(record, SoftDeleteMixin) and record.is_deleted):
+        what = gone[0] if gone else record
+        raise Conflict(f"{type(what).__name__} {what.id} was deleted just now, by someone "
+                       f"else; {model.__name__} {record.id} cannot be changed.")
+    return record
+
+
+def lock_deleted(model: type[T], record_id: int) -> T:
+    """Inside a unit of work: lock a deleted `model` record about to be restored, and what
+    it belongs to. NotFound when there is no such record."""
+    found = []
+    if 0 < record_id <= MAX_ID:
+        lock_ancestors(model, {record_id})
+        found = lock_rows(model, {record_id}, share=False)
+    if not found:
+        raise NotFound(f"{model.__name__} {record_id} does not exist.")
+    return found[0]
+
+
+def resolve(model: type[T], record_id: int | None, field: str, *,
+            for_update: bool = False) -> T | None:
     """A record a write refers to by id (`claimant_id`, `document_id`...): the live record,
-    or a ValidationError naming the field. None stays None."""
+    locked so that it stays live until the write commits (FOR KEY SHARE; FOR UPDATE when
+    the write must be the only one of its kind on it at a time, such as drafting its one
+    verdict); ValidationError naming the field when it does not exist or is deleted. None
+    stays None."""
     if record_id is None:
         return None
-    try:
-        return get_visible(model, record_id, viewer=Viewer(None, include_deleted=False))
-    except NotFound as exc:
-        raise ValidationError(f"{field}: {exc.message}", {field: [exc.message]}) from None
+    target = None
+    if 0 < record_id <= MAX_ID:
+        lock_ancestors(model, {record_id})
+        found = lock_rows(model, {record_id}, share=not for_update)
+        target = found[0] if found else None
+    if target is None or (isinstance(target, SoftDeleteMixin) and target.is_deleted):
+        message = f"{model.__name__} {record_id} does not exist."
+        raise ValidationError(f"{field}: {message}", {field: [message]})
+    return target
 
 
 # -- which transitions are allowed -------------------------------------------------------

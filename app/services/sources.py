@@ -7,7 +7,7 @@ from typing import Any
 from app.extensions import db
 from app.models import Source, User
 from app.services.errors import ValidationError
-from app.services.policy import Action, require, resolve
+from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
 
@@ -39,6 +39,7 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User,
     exist or would make a cycle; StaleVersion; Conflict on a slug taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
+        lock_for_change(source)
         check_version(source, expected_version)
         if "parent_id" in changes:
             _check_parent(source, changes["parent_id"])

@@ -21,22 +21,38 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import RATING_LABELS, Claim, User, Verdict, VerdictEvidence, VerdictVersion
+from app.models import (
+    RATING_LABELS,
+    Claim,
+    User,
+    Verdict,
+    VerdictEvidence,
+    VerdictState,
+    VerdictVersion,
+)
+from app.services.policy import shows_rating
 from app.services.rows import iso, record_fields
 
-# What the feed selects: the verdict's columns, its claim's dispute and its author.
+# What the feed selects: the verdict's columns, its claim's dispute, its author, and the
+# current version's reason and time (a withdrawal's).
+_CURRENT = aliased(VerdictVersion)
 COLUMNS = (
     Verdict.id, Verdict.created_at, Verdict.updated_at, Verdict.deleted_at,
     Verdict.lock_version, Verdict.claim_id, Claim.dispute_id, Verdict.state,
     Verdict.rating_value, Verdict.rationale, Verdict.current_version, Verdict.published_at,
     Verdict.author_id, User.name.label("author_name"),
+    _CURRENT.reason.label("current_reason"),
+    _CURRENT.published_at.label("current_published_at"),
 )
 
 
 _ROWS = (sa.select(*COLUMNS).select_from(Verdict)
-         .join(Verdict.claim).join(Claim.dispute).join(Verdict.author))
+         .join(Verdict.claim).join(Claim.dispute).join(Verdict.author)
+         .join(_CURRENT, sa.and_(_CURRENT.verdict_id == Verdict.id,
+                                 _CURRENT.number == Verdict.current_version)))
 
 
 def select_rows() -> sa.Select:
@@ -73,6 +89,18 @@ def _evidence(rows: Sequence[Row]) -> dict[int, list[dict[str, Any]]]:
     return by_verdict
 
 
+def _rating(row: Row) -> dict[str, Any]:
+    shown = shows_rating(row.state)  # a withdrawn verdict's rating goes out nowhere
+    return {"rating_value": row.rating_value if shown else None,
+            "rating_label": RATING_LABELS[row.rating_value] if shown else None}
+
+
+def _withdrawal(row: Row) -> dict[str, Any]:
+    withdrawn = row.state is VerdictState.WITHDRAWN
+    return {"withdrawal_reason": row.current_reason if withdrawn else None,
+            "withdrawn_at": iso(row.current_published_at) if withdrawn else None}
+
+
 def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
     """VerdictSchema's output for rows of `select_rows()`, in their order (one more
     query, for the evidence of all of them)."""
@@ -83,10 +111,10 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
             "claim_id": row.claim_id,
             "dispute_id": row.dispute_id,
             "state": row.state.value,
-            "rating_value": row.rating_value,
-            "rating_label": RATING_LABELS[row.rating_value],
+            **_rating(row),
             "rationale": row.rationale,
             "evidence": evidence.get(row.id, []),
+            **_withdrawal(row),
             "current_version": row.current_version,
             "published_at": iso(row.published_at),
             "author": {"id": row.author_id, "name": row.author_name},

@@ -24,7 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.services.errors import Conflict, ValidationError
-from app.services.policy import Action, check_verdict_move, require, resolve
+from app.services.policy import Action, check_verdict_move, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
 
@@ -78,7 +78,8 @@ def draft_verdict(
     require(actor, Action.DRAFT)
     _check_rating(rating_value)
     with transaction(actor=actor):
-        claim = resolve(Claim, claim_id, "claim_id")
+        # FOR UPDATE: two drafts at once must not both find the claim without a verdict
+        claim = resolve(Claim, claim_id, "claim_id", for_update=True)
         current = db.session.scalar(
             sa.select(Verdict.id).where(
                 Verdict.claim_id == claim.id, Verdict.state != VerdictState.WITHDRAWN
@@ -119,6 +120,7 @@ def update_draft(
     rating or evidence; StaleVersion. Commits."""
     require(actor, Action.DRAFT)
     with transaction(actor=actor):
+        lock_for_change(verdict)
         check_version(verdict, expected_version)
         check_verdict_move(verdict, "edit")
         version = latest_version(verdict)
@@ -137,6 +139,7 @@ def publish(verdict: Verdict, *, actor: User, expected_version: int | None = Non
     require(actor, Action.PUBLISH)
     now = utcnow()
     with transaction(actor=actor, reason="published"):
+        lock_for_change(verdict)
         check_version(verdict, expected_version)
         check_verdict_move(verdict, "publish")
         version = latest_version(verdict)
@@ -186,6 +189,7 @@ def correct(
     require(actor, Action.CORRECT)
     reason = _require_reason(reason)
     with transaction(actor=actor, reason=reason):
+        lock_for_change(verdict)
         check_version(verdict, expected_version)
         check_verdict_move(verdict, "correct")
         previous = latest_version(verdict)
@@ -207,6 +211,7 @@ def withdraw(
     require(actor, Action.WITHDRAW)
     reason = _require_reason(reason)
     with transaction(actor=actor, reason=reason):
+        lock_for_change(verdict)
         check_version(verdict, expected_version)
         check_verdict_move(verdict, "withdraw")
         previous = latest_version(verdict)

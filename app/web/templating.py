@@ -16,10 +16,9 @@ from app.models import (
     Role,
     SourceKind,
     Verdict,
-    VerdictState,
 )
 from app.services import lifecycle, policy
-from app.services.claimreview import claimreview, verdict_page_url
+from app.services.claimreview import claimreview, has_claimreview, verdict_page_url
 
 LABELS: dict[str, str] = {
     # sourcing levels
@@ -159,8 +158,9 @@ def rating_class(value: int | None) -> str:
 
 
 def claimreview_for(verdict: Verdict) -> dict | None:
-    """The ClaimReview JSON-LD of a public verdict, or None for a draft."""
-    if verdict is None or verdict.state is VerdictState.DRAFT or verdict.published_at is None:
+    """The ClaimReview JSON-LD of a published verdict; None for a draft and for a
+    withdrawn one (a retracted rating is embedded nowhere)."""
+    if verdict is None or not has_claimreview(verdict):
         return None
     return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 

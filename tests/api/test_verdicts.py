@@ -83,11 +83,17 @@ def test_corrections_and_withdrawals_keep_the_whole_history(client, draft, edito
     withdrawn = client.post(url + "/withdraw", json={"reason": "Wrong claim."},
                             headers=with_if_match(editor.headers, etag(client, url)))
     assert withdrawn.status_code == 200 and withdrawn.get_json()["state"] == "withdrawn"
+    # a withdrawn verdict carries its withdrawal, and no rating, in the feed and as itself
+    for shown in (withdrawn.get_json(), client.get(url).get_json(),
+                  next(v for v in client.get(URL).get_json() if v["id"] == draft["id"])):
+        assert (shown["rating_value"], shown["rating_label"]) == (None, None)
+        assert shown["withdrawal_reason"] == "Wrong claim." and shown["withdrawn_at"]
 
+    # the history says what each version said, the withdrawal itself without a rating
     history = client.get(url + "/history").get_json()
     assert [(v["number"], v["state"], v["rating_value"], v["reason"]) for v in history] == [
         (1, "published", 2, ""), (2, "published", 3, "New evidence."),
-        (3, "withdrawn", 3, "Wrong claim.")]
+        (3, "withdrawn", None, "Wrong claim.")]
     assert [v["author"]["name"] for v in history] == [
         "Journalist Example", "Editor Example", "Editor Example"]
     assert len(history[1]["evidence"]) == 2  # carried over to the correction
@@ -114,6 +120,25 @@ def test_claimreview_json_ld(client, draft, editor):
     assert item["firstAppearance"]["url"] == "https://example.org/r"
     assert review["author"]["@type"] == "Organization" and review["datePublished"]
     assert client.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_a_withdrawn_verdict_has_no_claimreview(client, draft, editor):
+    # Given a published verdict with its ClaimReview
+    url = f"{URL}/{draft['id']}"
+    _publish(client, editor, draft["id"])
+    assert client.get(url + "/claimreview").status_code == 200
+    # When it is withdrawn
+    withdrawn = client.post(url + "/withdraw", json={"reason": "The clip was cut short."},
+                            headers=with_if_match(editor.headers, etag(client, url)))
+    assert withdrawn.status_code == 200
+    # Then its ClaimReview is gone, saying why and pointing at the history
+    gone = client.get(url + "/claimreview")
+    assert gone.status_code == 410
+    error = gone.get_json()["error"]
+    assert error["code"] == "withdrawn" and "The clip was cut short." in error["message"]
+    assert f"/api/v1/verdicts/{draft['id']}/history" in error["message"]
+    assert 'rel="version-history"' in gone.headers["Link"]
+    assert "ratingValue" not in gone.get_data(as_text=True)
 
 
 def test_seeded_published_verdicts_each_have_a_claimreview(client, seeded):

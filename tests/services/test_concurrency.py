@@ -42,14 +42,16 @@ def test_second_of_two_sessions_gets_a_conflict(event_id):
 
 def test_service_reports_the_race_as_a_stale_version(event_id, journalist, editor):
     mine = db.session.get(Event, event_id)
-    assert mine.title == "Original"
+    assert (mine.title, mine.lock_version) == ("Original", 1)
     # someone else commits in between, through their own session
     with Session(db.engine) as other:
         other.get(Event, event_id).title = "Their title"
         other.commit()
 
+    # the service is told which version the caller read (If-Match, the form's version)
     with pytest.raises(StaleVersion):
-        event_service.update_event(mine, {"title": "My title"}, actor=journalist.user)
+        event_service.update_event(mine, {"title": "My title"}, actor=journalist.user,
+                                   expected_version=1)
 
     db.session.expire_all()
     assert db.session.get(Event, event_id).title == "Their title"
