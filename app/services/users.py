@@ -1,4 +1,9 @@
-"""Users, roles and API tokens."""
+"""Users, roles and API tokens, and ending a user's sessions.
+
+A user's sessions (the signed session cookie and the "keep me signed in" cookie) carry
+the user's `session_version` (User.get_id); moving it on ends every one of them, on
+every device. Signing out moves it on.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,13 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
-from app.services.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from app.services.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
 from app.services.uow import transaction
 
 TOKEN_PREFIX = "cc_"
@@ -54,6 +65,26 @@ def create_user(
     with transaction(actor, "user created"):
         db.session.add(user)
     return user
+
+
+def end_sessions(user: User, *, actor: User | None, reason: str = "signed out") -> User:
+    """End every session of `user`, on every device (moves the session version on).
+
+    Used when a user signs out. Commits, writing a revision with `reason`. Another
+    change to the user committed meanwhile is no error: the version is moved on
+    from the stored one (up to three tries, then StaleVersion).
+    """
+    tries = 3
+    while True:
+        try:
+            with transaction(actor, reason):
+                user.session_version += 1
+            return user
+        except StaleVersion:
+            tries -= 1
+            if not tries:
+                raise
+            db.session.refresh(user)
 
 
 def set_role(user: User, role: Role | str, actor: User | None = None) -> User:

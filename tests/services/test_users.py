@@ -1,0 +1,39 @@
+"""Accounts: ending a user's sessions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import Revision, User
+from app.services import users as user_service
+
+
+def test_end_sessions_moves_the_version_on_and_logs_why(editor):
+    user = editor.user
+    version, lock = user.session_version, user.lock_version
+    user_service.end_sessions(user, actor=user)
+    assert (user.session_version, user.lock_version) == (version + 1, lock + 1)
+    last = db.session.scalars(sa.select(Revision).order_by(Revision.id.desc())).first()
+    assert (last.entity_type, last.actor_id, last.reason) == ("users", user.id, "signed out")
+
+
+def test_end_sessions_wins_over_a_change_committed_meanwhile(editor):
+    # Given a user loaded in this session (as the sign-out request has it)
+    mine = db.session.get(User, editor.user.id)
+    version = mine.session_version
+    # and someone else's change to the same user committed in between (another
+    # device signing out at the same moment)
+    with Session(db.engine) as other:
+        theirs = other.get(User, editor.user.id)
+        theirs.session_version += 1
+        other.commit()
+
+    # When this request ends the sessions from its stale copy, it is no conflict:
+    user_service.end_sessions(mine, actor=mine)
+
+    # Then both moves count
+    db.session.expire_all()
+    assert db.session.get(User, editor.user.id).session_version == version + 2
+
