@@ -2,7 +2,7 @@
 
 A user's sessions (the signed session cookie and the "keep me signed in" cookie) carry
 the user's `session_version` (User.get_id); moving it on ends every one of them, on
-every device. Signing out moves it on.
+every device. Signing out, a password reset and deactivation all move it on.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from app.services.uow import transaction
 TOKEN_PREFIX = "cc_"
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 10
 
 
 def normalise_email(email: str) -> str:
@@ -57,14 +58,19 @@ def create_user(
         raise Conflict(f"A user with email {email} exists.", {"email": ["already exists"]})
     user = User(email=email, name=name.strip() or email, role=role)
     if password is not None:
-        if len(password) < 10:
-            raise ValidationError(
-                "Passwords need at least 10 characters.", {"password": ["too short"]}
-            )
+        _check_new_password(password)
         user.set_password(password)
     with transaction(actor, "user created"):
         db.session.add(user)
     return user
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": ["too short"]},
+        )
 
 
 def end_sessions(user: User, *, actor: User | None, reason: str = "signed out") -> User:
@@ -85,6 +91,46 @@ def end_sessions(user: User, *, actor: User | None, reason: str = "signed out") 
             if not tries:
                 raise
             db.session.refresh(user)
+
+
+def reset_password(
+    user: User, password: str, *, actor: User | None, reason: str = "password reset"
+) -> User:
+    """Give `user` a new password (10+ characters, else ValidationError) and end all
+    their sessions. Commits, writing a revision with `reason` (the hash is never
+    copied into revisions)."""
+    _check_new_password(password)
+    with transaction(actor, reason):
+        user.set_password(password)
+        user.session_version += 1
+    return user
+
+
+def deactivate(user: User, *, actor: User | None, reason: str = "deactivated") -> User:
+    """Stop `user` signing in or using the API: ends all their sessions and revokes
+    all their API tokens. InvalidTransition when already inactive. Commits, writing
+    revisions (the user's and each token's) with `reason`."""
+    if not user.active:
+        raise InvalidTransition(f"{user.email} is already inactive.")
+    now = utcnow()
+    with transaction(actor, reason):
+        user.active = False
+        user.session_version += 1
+        for token in user.tokens:
+            if not token.is_revoked:
+                token.revoked_at = now
+    return user
+
+
+def activate(user: User, *, actor: User | None, reason: str = "activated") -> User:
+    """Let a deactivated user sign in again. Their old sessions stay ended and their
+    API tokens stay revoked (issue new ones). InvalidTransition when already active.
+    Commits, writing a revision with `reason`."""
+    if user.active:
+        raise InvalidTransition(f"{user.email} is already active.")
+    with transaction(actor, reason):
+        user.active = True
+    return user
 
 
 def set_role(user: User, role: Role | str, actor: User | None = None) -> User:

@@ -1,13 +1,17 @@
-"""Accounts: ending a user's sessions."""
+"""Accounts: ending a user's sessions, resetting passwords."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Revision, User
 from app.services import users as user_service
+from app.services.errors import ValidationError
+
+PASSWORD = "correct horse battery"
 
 
 def test_end_sessions_moves_the_version_on_and_logs_why(editor):
@@ -37,3 +41,16 @@ def test_end_sessions_wins_over_a_change_committed_meanwhile(editor):
     db.session.expire_all()
     assert db.session.get(User, editor.user.id).session_version == version + 2
 
+
+def test_reset_password_checks_length_and_ends_sessions(editor):
+    user = editor.user
+    version = user.session_version
+    with pytest.raises(ValidationError) as err:
+        user_service.reset_password(user, "short", actor=None)
+    assert err.value.fields == {"password": ["too short"]}
+    db.session.expire_all()
+    assert user.session_version == version and user.check_password(PASSWORD)
+
+    user_service.reset_password(user, "long enough now", actor=None)
+    db.session.expire_all()
+    assert user.session_version == version + 1 and user.check_password("long enough now")

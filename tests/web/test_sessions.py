@@ -1,7 +1,7 @@
 """Sessions end when they should, everywhere: a copy of a session cookie or of the
-"keep me signed in" cookie, saved before signing out, opens no staff page afterwards.
-Cookies are replayed the way an attacker would: copied into a browser that never
-signed in."""
+"keep me signed in" cookie, saved before signing out, a password reset or a
+deactivation, opens no staff page afterwards. Cookies are replayed the way an
+attacker would: copied into a browser that never signed in."""
 
 from __future__ import annotations
 
@@ -100,6 +100,47 @@ def test_signing_out_on_one_device_ends_the_sessions_on_the_others(device, journ
     assert again.get("/events/new").status_code == 200
     sign_out(device(), form_page="/sign-in")  # a visitor who is not signed in
     assert again.get("/events/new").status_code == 200
+
+
+def test_a_password_reset_ends_every_session(device, cli, editor):
+    victim = signed_in(device, editor, remember=True)
+    cookies = {"session": saved(victim, SESSION), "remember_token": saved(victim, REMEMBER)}
+
+    result = cli.invoke(args=["users", "reset-password", editor.user.email,
+                              "--password", "a brand new passphrase"])
+    assert result.exit_code == 0, result.output
+
+    assert not opens_staff_pages(victim)
+    assert not opens_staff_pages(replay(device, remember_token=cookies["remember_token"]))
+    assert not opens_staff_pages(replay(device, **cookies))
+    refused = submit(device(), "/sign-in", {"email": editor.user.email, "password": PASSWORD})
+    assert refused.status_code == 401
+    fresh = device()
+    response = submit(fresh, "/sign-in", {"email": editor.user.email,
+                                          "password": "a brand new passphrase"})
+    assert response.status_code == 302 and opens_staff_pages(fresh)
+
+
+def test_deactivation_ends_every_session_and_activation_does_not_revive_them(
+        device, cli, client, editor):
+    victim = signed_in(device, editor, remember=True)
+    cookies = {"session": saved(victim, SESSION), "remember_token": saved(victim, REMEMBER)}
+    assert client.get("/api/v1/disputes", headers=editor.headers).status_code == 200
+
+    assert cli.invoke(args=["users", "deactivate", editor.user.email]).exit_code == 0
+
+    assert not opens_staff_pages(replay(device, **cookies))
+    assert not opens_staff_pages(replay(device, remember_token=cookies["remember_token"]))
+    assert client.get("/api/v1/disputes", headers=editor.headers).status_code == 401
+    refused = submit(device(), "/sign-in", {"email": editor.user.email, "password": PASSWORD})
+    assert refused.status_code == 401
+
+    # When the account is activated again, the old cookies and token stay dead
+    assert cli.invoke(args=["users", "activate", editor.user.email]).exit_code == 0
+    assert not opens_staff_pages(replay(device, **cookies))
+    assert not opens_staff_pages(replay(device, remember_token=cookies["remember_token"]))
+    assert client.get("/api/v1/disputes", headers=editor.headers).status_code == 401
+    assert opens_staff_pages(signed_in(device, editor))
 
 
 def test_cookies_naming_an_old_session_version_or_a_bare_id_are_refused(app, device, editor):
