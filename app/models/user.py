@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -65,6 +67,13 @@ def parse_session_id(value: str) -> tuple[int, int] | None:
     """`session_id()` read back; None for anything else (older or forged cookies)."""
     found = _SESSION_ID.fullmatch(value or "")
     return (int(found[1]), int(found[2])) if found else None
+
+
+@functools.cache
+def dummy_password_hash() -> str:
+    """A hash of nothing anyone knows, made like the stored ones (set_password), so
+    checking a password against it costs what checking a real account's does."""
+    return generate_password_hash(secrets.token_urlsafe(24))
 
 
 class ApiToken(Auditable, db.Model):

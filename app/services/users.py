@@ -1,4 +1,4 @@
-"""Users, roles and API tokens, and ending a user's sessions.
+"""Users, roles and API tokens; signing in, and ending a user's sessions.
 
 A user's sessions (the signed session cookie and the "keep me signed in" cookie) carry
 the user's `session_version` (User.get_id); moving it on ends every one of them, on
@@ -11,9 +11,11 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
+from app.models.user import dummy_password_hash
 from app.services.errors import (
     Conflict,
     InvalidTransition,
@@ -71,6 +73,25 @@ def _check_new_password(password: str) -> None:
             f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
             {"password": ["too short"]},
         )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    Every call checks exactly one password hash — the account's, or a dummy made the
+    same way for an unknown or malformed address, an account without a password or
+    an inactive one — so the time a refusal takes does not tell which addresses have
+    accounts. Writes nothing.
+    """
+    try:
+        user = find_user(email)
+    except ValidationError:
+        user = None
+    stored = user.password_hash if user is not None else None
+    matches = check_password_hash(stored or dummy_password_hash(), password)
+    if user is None or not stored or not user.active or not matches:
+        return None
+    return user
 
 
 def end_sessions(user: User, *, actor: User | None, reason: str = "signed out") -> User:

@@ -1,4 +1,4 @@
-"""Accounts: ending a user's sessions, resetting passwords."""
+"""Accounts: who may sign in, and ending a user's sessions."""
 
 from __future__ import annotations
 
@@ -7,11 +7,30 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Revision, User
+from app.models import Revision, Role, User
 from app.services import users as user_service
 from app.services.errors import ValidationError
 
 PASSWORD = "correct horse battery"
+
+
+def test_authenticate_accepts_only_an_active_account_with_its_password(journalist):
+    no_password = user_service.create_user("nopw@example.org", "No Password", Role.EDITOR)
+    inactive = user_service.create_user("gone@example.org", "Gone", Role.EDITOR, PASSWORD)
+    user_service.deactivate(inactive, actor=None)
+
+    assert user_service.authenticate(" Journalist@Example.org ", PASSWORD) == journalist.user
+    for email, password in [
+        (journalist.user.email, "wrong password"),
+        (journalist.user.email, ""),
+        ("nobody@example.org", PASSWORD),
+        ("not an address", PASSWORD),
+        ("x" * 300 + "@example.org", PASSWORD),
+        (no_password.email, ""),
+        (no_password.email, PASSWORD),
+        (inactive.email, PASSWORD),
+    ]:
+        assert user_service.authenticate(email, password) is None, (email, password)
 
 
 def test_end_sessions_moves_the_version_on_and_logs_why(editor):

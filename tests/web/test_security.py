@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +13,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Event
 from app.services import disputes as dispute_service
+from app.services import users as user_service
 from app.services.uow import transaction
 from config import TestingConfig
 from tests.web.conftest import PASSWORD, csrf_token, sign_in, submit, text
@@ -118,6 +121,40 @@ def test_inactive_accounts_cannot_sign_in_and_lose_their_sessions(client, journa
     assert client.get("/events/new").status_code == 302
     response = submit(client, "/sign-in", {"email": journalist.user.email, "password": PASSWORD})
     assert response.status_code == 401
+
+
+def test_a_refused_sign_in_takes_as_long_whether_or_not_the_address_has_an_account(
+        client, journalist):
+    # Given an address of every kind a refusal can meet
+    no_password = user_service.create_user("nopw@example.org", "No Password", "editor")
+    inactive = user_service.create_user("gone@example.org", "Gone", "editor", PASSWORD)
+    user_service.deactivate(inactive, actor=None)
+    addresses = {"account, wrong password": journalist.user.email,
+                 "no account": "nobody@example.org", "not an address": "nobody",
+                 "inactive account": inactive.email, "account without a password":
+                 no_password.email}
+    token = csrf_token(client)
+
+    def refusal(email: str) -> float:
+        started = time.perf_counter()
+        response = client.post("/sign-in", data={"csrf_token": token, "email": email,
+                                                  "password": "a wrong guess"})
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 401, (email, response.status_code)
+        return elapsed
+
+    # When each is tried in turn, several times (the first round warms up)
+    times: dict[str, list[float]] = {kind: [] for kind in addresses}
+    for round_ in range(6):
+        for kind, email in addresses.items():
+            elapsed = refusal(email)
+            if round_:
+                times[kind].append(elapsed)
+
+    # Then none is told apart by its time: each costs one password-hash check (an
+    # address refused without one takes a small fraction of a known address's time)
+    medians = {kind: statistics.median(ts) for kind, ts in times.items()}
+    assert max(medians.values()) < 2 * min(medians.values()), medians
 
 
 def test_bad_sign_in_input_is_a_4xx_naming_the_field(client):
