@@ -16,7 +16,7 @@ from app.services import disputes as dispute_service
 from app.services import users as user_service
 from app.services.uow import transaction
 from config import TestingConfig
-from tests.web.conftest import PASSWORD, csrf_token, sign_in, submit, text
+from tests.web.conftest import PASSWORD, csrf_token, dispute_id, sign_in, submit, text
 
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(2)>'
 
@@ -196,6 +196,38 @@ def test_sign_in_is_rate_limited(limited_app, client, journalist):
     for _ in range(12):
         sign_in(client, journalist)
         client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_signed_in_pages_are_never_public_and_anonymous_ones_stay_public(
+        client, seeded, editor):
+    drafts = f"/disputes/{dispute_id('attack-certain-once-ground-freezes')}"
+    reading = ("/", "/disputes", drafts, "/claims/1", "/sources/1", "/search?q=sacked")
+    for url in reading:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cache = response.cache_control
+        assert cache.public and cache.max_age == 60 and not cache.private, url
+        assert response.headers["ETag"], url
+
+    # Signed in, the same pages show drafts and staff controls: private, not stored
+    sign_in(client, editor)
+    assert "Draft:" in text(client.get(drafts))
+    for url in (*reading, "/deleted", "/events/new", "/no/such/page"):
+        response = client.get(url)
+        assert response.mimetype == "text/html", url
+        cache = response.cache_control
+        assert cache.private and cache.no_store, (url, response.headers.get("Cache-Control"))
+        assert not cache.public and cache.max_age is None, url
+        assert "ETag" not in response.headers, url
+    # a conditional request gets the page again, never a 304 for a shared copy
+    response = client.get(drafts, headers={"If-None-Match": "*"})
+    assert response.status_code == 200 and response.cache_control.no_store
+
+    # Signed out again, an anonymous visitor's pages are public again
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    client.get("/")  # the flashed "Signed out." is shown once (this page is private)
+    response = client.get(drafts)
+    assert response.cache_control.public and "Draft:" not in text(response)
 
 
 def test_error_pages_use_the_site_layout_and_the_api_keeps_json(client):
