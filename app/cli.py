@@ -32,6 +32,12 @@ def _user(email: str) -> User:
     return user
 
 
+def _reason(what: str, why: str) -> str:
+    """The change log's reason: what the command did, and the admin's why if given."""
+    why = why.strip()
+    return f"{what} (flask users)" + (f": {why}" if why else "")
+
+
 @click.command("seed")
 def seed_command() -> None:
     """Load the seeded disputes from seeds/ (idempotent: run it as often as you like)."""
@@ -126,12 +132,57 @@ def users_set_role(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {user.role.value}.")
 
 
+@users_cli.command("reset-password")
+@click.argument("email")
+@click.option("--password", prompt="New password", hide_input=True,
+              confirmation_prompt=True,
+              help="At least 10 characters; prompted for (twice) when not given.")
+@click.option("--reason", default="", help="Why, for the change log.")
+def users_reset_password(email: str, password: str, reason: str) -> None:
+    """Set a user's password and sign them out everywhere."""
+    user = _user(email)
+    try:
+        user_service.reset_password(user, password, actor=None,
+                                    reason=_reason("password reset", reason))
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"New password set for {user.email}; all their sessions have ended.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+@click.option("--reason", default="", help="Why, for the change log.")
+def users_deactivate(email: str, reason: str) -> None:
+    """Stop a user signing in or using the API: ends their sessions, revokes their tokens."""
+    user = _user(email)
+    revoking = sum(1 for token in user.tokens if not token.is_revoked)
+    try:
+        user_service.deactivate(user, actor=None, reason=_reason("deactivated", reason))
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"{user.email} is deactivated: sessions ended, "
+               f"{revoking} API token{'' if revoking == 1 else 's'} revoked.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+@click.option("--reason", default="", help="Why, for the change log.")
+def users_activate(email: str, reason: str) -> None:
+    """Let a deactivated user sign in again (revoked tokens stay revoked)."""
+    user = _user(email)
+    try:
+        user_service.activate(user, actor=None, reason=_reason("activated", reason))
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"{user.email} is active again; issue new API tokens if they need them.")
+
+
 @users_cli.command("list")
 def users_list() -> None:
-    """List users and their roles."""
+    """List users: id, email, name, role, active or inactive."""
     for user in db.session.scalars(sa.select(User).order_by(User.id)):
-        state = "" if user.active else " (inactive)"
-        click.echo(f"{user.id}\t{user.email}\t{user.role.value}{state}")
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.id}\t{user.email}\t{user.name}\t{user.role.value}\t{state}")
 
 
 tokens_cli = click.Group("tokens", help="Issue and revoke API tokens.")

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from app.extensions import db
-from app.models import ApiToken, Role, User
+from app.models import ApiToken, Revision, Role, User
+from app.services import users as user_service
 from app.services.users import user_for_token
 
 
@@ -43,6 +44,99 @@ def test_users_create_refuses_bad_input(cli):
     assert dup.exit_code != 0 and "exists" in dup.output
     missing = cli.invoke(args=["users", "set-role", "nobody@b.org", "editor"])
     assert missing.exit_code != 0 and "No user" in missing.output
+
+
+def revisions_of(user: User) -> list[Revision]:
+    return list(db.session.scalars(
+        sa.select(Revision).where(Revision.entity_type == "users",
+                                  Revision.entity_id == user.id).order_by(Revision.id)))
+
+
+def test_users_reset_password_prompts_twice_and_ends_sessions(cli, editor):
+    user = editor.user
+    version = user.session_version
+    # typed twice at the prompt, hidden
+    result = cli.invoke(args=["users", "reset-password", "Editor@example.org"],
+                        input="a new passphrase\na new passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "a new passphrase" not in result.output
+    assert "all their sessions have ended" in result.output
+    db.session.expire_all()
+    assert user.check_password("a new passphrase") and not user.check_password(
+        "correct horse battery")
+    assert user.session_version == version + 1
+    last = revisions_of(user)[-1]
+    assert last.reason == "password reset (flask users)"
+    assert last.after == {"session_version": version + 1}  # the hash is never copied
+
+    # the two entries must match
+    result = cli.invoke(args=["users", "reset-password", user.email],
+                        input="another passphrase\nanother passphrase!\n"
+                              "another passphrase\nanother passphrase\n")
+    assert result.exit_code == 0 and "do not match" in result.output
+    db.session.expire_all()
+    assert user.check_password("another passphrase")
+
+    # --password, with the admin's reason
+    result = cli.invoke(args=["users", "reset-password", user.email, "--password",
+                              "third passphrase", "--reason", "laptop stolen"])
+    assert result.exit_code == 0, result.output
+    assert revisions_of(user)[-1].reason == "password reset (flask users): laptop stolen"
+
+
+def test_users_reset_password_refuses_bad_input_and_changes_nothing(cli, editor):
+    user = editor.user
+    before = (user.password_hash, user.session_version, len(revisions_of(user)))
+    short = cli.invoke(args=["users", "reset-password", user.email, "--password", "short"])
+    assert short.exit_code == 1 and "10 characters" in short.output
+    missing = cli.invoke(args=["users", "reset-password", "nobody@example.org",
+                               "--password", "long enough pw"])
+    assert missing.exit_code == 1 and "No user with email nobody@example.org" in missing.output
+    bad = cli.invoke(args=["users", "reset-password", "not-an-email", "--password",
+                           "long enough pw"])
+    assert bad.exit_code == 1 and "Not an email address" in bad.output
+    db.session.expire_all()
+    assert (user.password_hash, user.session_version, len(revisions_of(user))) == before
+
+
+def test_users_deactivate_revokes_tokens_and_activate_keeps_them_revoked(cli, editor):
+    user = editor.user
+    _, second = user_service.issue_token(user, "second")
+    old = user_service.issue_token(user, "old")[0]
+    user_service.revoke_token(old.id)
+    revoked_before = old.revoked_at
+
+    result = cli.invoke(args=["users", "deactivate", user.email, "--reason", "left"])
+    assert result.exit_code == 0, result.output
+    assert "2 API tokens revoked" in result.output
+    db.session.expire_all()
+    assert not user.active
+    assert user_for_token(editor.token) is None and user_for_token(second) is None
+    assert all(token.is_revoked for token in user.tokens)
+    assert db.session.get(ApiToken, old.id).revoked_at == revoked_before  # left alone
+    reasons = {(r.entity_type, r.reason) for r in db.session.scalars(
+        sa.select(Revision).where(Revision.reason.like("deactivated%")))}
+    assert reasons == {("users", "deactivated (flask users): left"),
+                       ("api_tokens", "deactivated (flask users): left")}
+    assert revisions_of(user)[-1].after == {"active": False,
+                                            "session_version": user.session_version}
+    listing = cli.invoke(args=["users", "list"]).output
+    assert f"{user.id}\teditor@example.org\tEditor Example\teditor\tinactive" in listing
+
+    again = cli.invoke(args=["users", "deactivate", user.email])
+    assert again.exit_code == 1 and "already inactive" in again.output
+
+    result = cli.invoke(args=["users", "activate", user.email])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert user.active and user.can(Role.EDITOR)
+    assert user_for_token(editor.token) is None  # tokens stay revoked
+    assert revisions_of(user)[-1].reason == "activated (flask users)"
+    assert "\teditor\tactive" in cli.invoke(args=["users", "list"]).output
+    again = cli.invoke(args=["users", "activate", user.email])
+    assert again.exit_code == 1 and "already active" in again.output
+    missing = cli.invoke(args=["users", "deactivate", "nobody@example.org"])
+    assert missing.exit_code == 1 and "No user" in missing.output
 
 
 def test_tokens_issue_shows_once_stores_hash_and_revoke_works(cli):

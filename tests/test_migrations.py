@@ -56,3 +56,35 @@ def test_every_revision_has_a_readable_message():
     for script in directory.walk_revisions():
         assert script.doc and len(script.doc) > 10, f"revision {script.revision} lacks a message"
         assert not script.path.endswith("_.py"), script.path
+
+
+def test_user_sessions_keep_users_that_others_refer_to(alembic_runner, alembic_engine):
+    # Given users that tokens and revisions refer to, written before revision 0004
+    alembic_runner.migrate_up_to("0003")
+    users = sa.table("users", *(sa.column(c) for c in (
+        "id", "email", "name", "role", "active", "created_at", "updated_at", "lock_version")))
+    tokens = sa.table("api_tokens", *(sa.column(c) for c in (
+        "user_id", "name", "token_hash", "prefix", "created_at")))
+    now = sa.func.current_timestamp()
+    with alembic_engine.begin() as conn:
+        conn.execute(users.insert().values(id=7, email="ed@example.org", name="Ed",
+                                           role="editor", active=True, created_at=now,
+                                           updated_at=now, lock_version=1))
+        conn.execute(tokens.insert().values(user_id=7, name="bot", token_hash="h" * 64,
+                                            prefix="cc_x", created_at=now))
+
+    # When 0004 adds the session version, they start at 1
+    alembic_runner.migrate_up_to("0004")
+    with alembic_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT session_version FROM users")).all() == [(1,)]
+
+    # And its downgrade keeps them (a SQLite table copy would have to drop `users`,
+    # which the app's foreign keys forbid)
+    alembic_runner.migrate_down_to("0003")
+    with alembic_engine.begin() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("users")}
+        assert "session_version" not in columns
+        assert conn.execute(sa.text("SELECT count(*) FROM api_tokens")).scalar() == 1
+        conn.execute(tokens.delete())
+        conn.execute(users.delete())
+    alembic_runner.migrate_down_to("base")

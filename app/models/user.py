@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -25,6 +28,9 @@ class User(Auditable, TimestampMixin, VersionedMixin, UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.READER)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    # Part of the id every session and "keep me signed in" cookie carries (get_id):
+    # moving it on ends all of them at once (sign-out, password reset, deactivation).
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -38,11 +44,36 @@ class User(Auditable, TimestampMixin, VersionedMixin, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    def get_id(self) -> str:  # Flask-Login: what the session and remember cookies hold
+        return session_id(self.id, self.session_version)
+
     def can(self, role: Role) -> bool:
         return self.active and Role(self.role).at_least(role)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+_SESSION_ID = re.compile(r"([0-9]{1,18}):([0-9]{1,18})")
+
+
+def session_id(user_id: int, version: int) -> str:
+    """The id Flask-Login keeps in the cookies: the user's id and session version.
+    (Flask-Login's "alternative tokens": a cookie names one generation of sessions.)"""
+    return f"{user_id}:{version}"
+
+
+def parse_session_id(value: str) -> tuple[int, int] | None:
+    """`session_id()` read back; None for anything else (older or forged cookies)."""
+    found = _SESSION_ID.fullmatch(value or "")
+    return (int(found[1]), int(found[2])) if found else None
+
+
+@functools.cache
+def dummy_password_hash() -> str:
+    """A hash of nothing anyone knows, made like the stored ones (set_password), so
+    checking a password against it costs what checking a real account's does."""
+    return generate_password_hash(secrets.token_urlsafe(24))
 
 
 class ApiToken(Auditable, db.Model):

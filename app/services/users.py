@@ -1,4 +1,9 @@
-"""Users, roles and API tokens."""
+"""Users, roles and API tokens; signing in, and ending a user's sessions.
+
+A user's sessions (the signed session cookie and the "keep me signed in" cookie) carry
+the user's `session_version` (User.get_id); moving it on ends every one of them, on
+every device. Signing out, a password reset and deactivation all move it on.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,25 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import ApiToken, Role, User, utcnow
-from app.services.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from app.models.user import dummy_password_hash
+from app.services.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
+from app.services.policy import lock_for_change
 from app.services.uow import transaction
 
 TOKEN_PREFIX = "cc_"
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 10
 
 
 def normalise_email(email: str) -> str:
@@ -47,13 +62,101 @@ def create_user(
         raise Conflict(f"A user with email {email} exists.", {"email": ["already exists"]})
     user = User(email=email, name=name.strip() or email, role=role)
     if password is not None:
-        if len(password) < 10:
-            raise ValidationError(
-                "Passwords need at least 10 characters.", {"password": ["too short"]}
-            )
+        _check_new_password(password)
         user.set_password(password)
     with transaction(actor=actor, reason="user created"):
         db.session.add(user)
+    return user
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": ["too short"]},
+        )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    Every call checks exactly one password hash — the account's, or a dummy made the
+    same way for an unknown or malformed address, an account without a password or
+    an inactive one — so the time a refusal takes does not tell which addresses have
+    accounts. Writes nothing.
+    """
+    try:
+        user = find_user(email)
+    except ValidationError:
+        user = None
+    stored = user.password_hash if user is not None else None
+    matches = check_password_hash(stored or dummy_password_hash(), password)
+    if user is None or not stored or not user.active or not matches:
+        return None
+    return user
+
+
+def end_sessions(user: User, *, actor: User | None, reason: str = "signed out") -> User:
+    """End every session of `user`, on every device (moves the session version on).
+
+    Used when a user signs out. Commits, writing a revision with `reason`. Another
+    change to the user committed meanwhile is no error: the version is moved on
+    from the stored one (up to three tries, then StaleVersion).
+    """
+    tries = 3
+    while True:
+        try:
+            with transaction(actor=actor, reason=reason):
+                lock_for_change(user)
+                user.session_version += 1
+            return user
+        except StaleVersion:
+            tries -= 1
+            if not tries:
+                raise
+            db.session.refresh(user)
+
+
+def reset_password(
+    user: User, password: str, *, actor: User | None, reason: str = "password reset"
+) -> User:
+    """Give `user` a new password (10+ characters, else ValidationError) and end all
+    their sessions. Commits, writing a revision with `reason` (the hash is never
+    copied into revisions)."""
+    _check_new_password(password)
+    with transaction(actor=actor, reason=reason):
+        lock_for_change(user)
+        user.set_password(password)
+        user.session_version += 1
+    return user
+
+
+def deactivate(user: User, *, actor: User | None, reason: str = "deactivated") -> User:
+    """Stop `user` signing in or using the API: ends all their sessions and revokes
+    all their API tokens. InvalidTransition when already inactive. Commits, writing
+    revisions (the user's and each token's) with `reason`."""
+    now = utcnow()
+    with transaction(actor=actor, reason=reason):
+        lock_for_change(user)
+        if not user.active:
+            raise InvalidTransition(f"{user.email} is already inactive.")
+        user.active = False
+        user.session_version += 1
+        for token in user.tokens:
+            if not token.is_revoked:
+                token.revoked_at = now
+    return user
+
+
+def activate(user: User, *, actor: User | None, reason: str = "activated") -> User:
+    """Let a deactivated user sign in again. Their old sessions stay ended and their
+    API tokens stay revoked (issue new ones). InvalidTransition when already active.
+    Commits, writing a revision with `reason`."""
+    with transaction(actor=actor, reason=reason):
+        lock_for_change(user)
+        if user.active:
+            raise InvalidTransition(f"{user.email} is already active.")
+        user.active = True
     return user
 
 

@@ -19,4 +19,5 @@ def register_web(app: Flask) -> None:
     templating.init_app(app)
     register_views()
     app.register_blueprint(bp)
-    app.after_request(caching.mark_public)  # pages anonymous visitors read: public, ETag
+    # pages anonymous visitors read: public, ETag; signed-in users' pages: private
+    app.after_request(caching.set_cache_control)

@@ -14,6 +14,7 @@ from flask_login import current_user
 from app.errors import wants_json
 from app.extensions import db, login_manager
 from app.models import User
+from app.models.user import parse_session_id
 from app.services import policy
 
 
@@ -25,13 +26,17 @@ def init_login(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_id: str) -> User | None:
+    """The user a session or "keep me signed in" cookie names (User.get_id: id and
+    session version), or None: signing out, a password reset and deactivation move
+    the version on, so every cookie made before them stops working, on every device."""
+    parsed = parse_session_id(session_id)
+    if parsed is None:
         return None
-    # A deactivated account loses its open sessions at once.
-    return user if user is not None and user.active else None
+    user = db.session.get(User, parsed[0])
+    if user is None or not user.active or user.session_version != parsed[1]:
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler

@@ -8,7 +8,7 @@ of deleted claims, and links touching a deleted claim, which earlier versions le
 their parent, with a revision each saying so.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 15:00:00
 
 SQLite: ADD COLUMN and DROP COLUMN are plain ALTER TABLEs (SQLite >= 3.35), so no table
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

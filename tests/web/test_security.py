@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +15,10 @@ from app.models import Event
 from app.services import disputes as dispute_service
 from app.services import events as event_service
 from app.services import sources as source_service
+from app.services import users as user_service
 from app.services.uow import transaction
 from config import TestingConfig
-from tests.web.conftest import PASSWORD, csrf_token, sign_in, submit, text
+from tests.web.conftest import PASSWORD, csrf_token, dispute_id, sign_in, submit, text
 
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(2)>'
 
@@ -122,6 +125,40 @@ def test_inactive_accounts_cannot_sign_in_and_lose_their_sessions(client, journa
     assert response.status_code == 401
 
 
+def test_a_refused_sign_in_takes_as_long_whether_or_not_the_address_has_an_account(
+        client, journalist):
+    # Given an address of every kind a refusal can meet
+    no_password = user_service.create_user("nopw@example.org", "No Password", "editor")
+    inactive = user_service.create_user("gone@example.org", "Gone", "editor", PASSWORD)
+    user_service.deactivate(inactive, actor=None)
+    addresses = {"account, wrong password": journalist.user.email,
+                 "no account": "nobody@example.org", "not an address": "nobody",
+                 "inactive account": inactive.email, "account without a password":
+                 no_password.email}
+    token = csrf_token(client)
+
+    def refusal(email: str) -> float:
+        started = time.perf_counter()
+        response = client.post("/sign-in", data={"csrf_token": token, "email": email,
+                                                  "password": "a wrong guess"})
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 401, (email, response.status_code)
+        return elapsed
+
+    # When each is tried in turn, several times (the first round warms up)
+    times: dict[str, list[float]] = {kind: [] for kind in addresses}
+    for round_ in range(6):
+        for kind, email in addresses.items():
+            elapsed = refusal(email)
+            if round_:
+                times[kind].append(elapsed)
+
+    # Then none is told apart by its time: each costs one password-hash check (an
+    # address refused without one takes a small fraction of a known address's time)
+    medians = {kind: statistics.median(ts) for kind, ts in times.items()}
+    assert max(medians.values()) < 2 * min(medians.values()), medians
+
+
 def test_bad_sign_in_input_is_a_4xx_naming_the_field(client):
     response = submit(client, "/sign-in", {"email": "", "password": ""})
     assert response.status_code == 422
@@ -161,6 +198,38 @@ def test_sign_in_is_rate_limited(limited_app, client, journalist):
     for _ in range(12):
         sign_in(client, journalist)
         client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_signed_in_pages_are_never_public_and_anonymous_ones_stay_public(
+        client, seeded, editor):
+    drafts = f"/disputes/{dispute_id('attack-certain-once-ground-freezes')}"
+    reading = ("/", "/disputes", drafts, "/claims/1", "/sources/1", "/search?q=sacked")
+    for url in reading:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cache = response.cache_control
+        assert cache.public and cache.max_age == 60 and not cache.private, url
+        assert response.headers["ETag"], url
+
+    # Signed in, the same pages show drafts and staff controls: private, not stored
+    sign_in(client, editor)
+    assert "Draft:" in text(client.get(drafts))
+    for url in (*reading, "/deleted", "/events/new", "/no/such/page"):
+        response = client.get(url)
+        assert response.mimetype == "text/html", url
+        cache = response.cache_control
+        assert cache.private and cache.no_store, (url, response.headers.get("Cache-Control"))
+        assert not cache.public and cache.max_age is None, url
+        assert "ETag" not in response.headers, url
+    # a conditional request gets the page again, never a 304 for a shared copy
+    response = client.get(drafts, headers={"If-None-Match": "*"})
+    assert response.status_code == 200 and response.cache_control.no_store
+
+    # Signed out again, an anonymous visitor's pages are public again
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    client.get("/")  # the flashed "Signed out." is shown once (this page is private)
+    response = client.get(drafts)
+    assert response.cache_control.public and "Draft:" not in text(response)
 
 
 def test_error_pages_use_the_site_layout_and_the_api_keeps_json(client):

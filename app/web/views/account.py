@@ -1,5 +1,6 @@
-"""Signing in and out. Passwords are checked against their hash; sign-in attempts are
-rate-limited per address and per account."""
+"""Signing in and out. Passwords are checked against their hash, at the same cost for
+addresses without an account; sign-in attempts are rate-limited per address and per
+account. Signing out ends the user's sessions everywhere, not only in this browser."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import limiter
 from app.services import users as user_service
-from app.services.errors import ValidationError
-from app.web.auth import safe_next
+from app.web.auth import actor, safe_next
 from app.web.blueprint import bp
 from app.web.forms import ActionForm, SignInForm
 
@@ -36,11 +36,8 @@ def login():
         return redirect(safe_next(form.next.data) or url_for("web.home"))
     status = 200
     if form.validate_on_submit():
-        try:
-            user = user_service.find_user(form.email.data)
-        except ValidationError:
-            user = None
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = user_service.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.name} ({user.role.value}).", "success")
             return redirect(safe_next(form.next.data) or url_for("web.home"))
@@ -57,6 +54,10 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Not just this browser's cookie: a copy of it (or of the "keep me signed
+            # in" cookie) saved anywhere must stop working too.
+            user_service.end_sessions(actor(), actor=actor(), reason="signed out")
         logout_user()
         flash("Signed out.", "info")
     return redirect(url_for("web.home"))
