@@ -1,0 +1,1 @@
+"""Issue 10's acceptance ("One editorial core")."""
