@@ -358,21 +358,29 @@ class Newsroom:
 
     def check_invariants(self) -> None:
         """Every invariant; the first broken one fails, naming itself."""
-        problems = self.problems(first_only=True)
-        assert not problems, problems[0] + self.so_far()
-
-    def problems(self, *, first_only: bool = False) -> list[str]:
-        """Every broken invariant, one line per check function that failed."""
-        found = []
         self.tally.calls["database invariants"] += 1
         self.tally.checks += 1
-        if violations := database_violations():
-            found.append("the database breaks the rules: " + "; ".join(violations))
+        violations = database_violations()
+        assert not violations, ("the database breaks the rules: " + "; ".join(violations)
+                                + self.so_far())
         for check in READER_CHECKS:
-            if found and first_only:
-                break
             try:
                 check(self.reader, self.model)
             except AssertionError as exc:
-                found.append(f"{check.__name__}: {exc}")
+                raise AssertionError(f"{check.__name__}: {exc}{self.so_far()}") from None
+
+    def problems(self) -> list[str]:
+        """Every broken invariant, each check going on past what it found broken."""
+        found = [f"the database breaks the rules: {v}" for v in database_violations()]
+        self.tally.found = []
+        try:
+            for check in READER_CHECKS:
+                try:
+                    check(self.reader, self.model)
+                except AssertionError as exc:  # a check that could not go on
+                    self.tally.found.append(str(exc))
+                found += [f"{check.__name__}: {m}" for m in self.tally.found]
+                self.tally.found.clear()
+        finally:
+            self.tally.found = None
         return found

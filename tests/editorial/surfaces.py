@@ -36,11 +36,14 @@ LISTED = ("events", "disputes", "claims", "sources", "documents", "quotes", "lin
 
 @dataclass
 class Tally:
-    """How much was checked: invariant functions run, single checks made, requests."""
+    """How much was checked: invariant functions run, single checks made, requests.
+    With `found` set to a list, a failed check is noted there and checking goes on (to
+    report every broken rule of a scenario); otherwise it raises at once."""
 
     calls: Counter = field(default_factory=Counter)
     checks: int = 0
     requests: int = 0
+    found: list[str] | None = None
 
 
 class Reader:
@@ -54,8 +57,8 @@ class Reader:
         self.tally.requests += 1
         response = self.client.get(path)
         # Never a 500, whatever state the records are in
-        assert response.status_code < 500, (
-            f"anonymous GET {path} answered {response.status_code}: {_gist(response)}")
+        _check(self.tally, response.status_code < 500,
+               f"anonymous GET {path} answered {response.status_code}: {_gist(response)}")
         return response
 
     def json(self, path: str):
@@ -74,7 +77,15 @@ def _gist(response) -> str:
 
 def _check(tally: Tally, ok: bool, message: str) -> None:
     tally.checks += 1
+    if not ok and tally.found is not None:
+        tally.found.append(message)
+        return
     assert ok, message
+
+
+def _is(response, *statuses: int) -> bool:
+    """The response has one of `statuses` — or is a 5xx, which Reader.get reported."""
+    return response.status_code in statuses or response.status_code >= 500
 
 
 def _ids(items: Iterable[dict]) -> set[int]:
@@ -136,7 +147,7 @@ def check_api_records_answer_as_readers_may_see_them(reader: Reader, model: Mode
         path = f"/api/v1/{record.kind}/{record.id}"
         response = reader.get(path)
         want = 200 if model.public(record) else 404
-        _check(reader.tally, response.status_code == want,
+        _check(reader.tally, _is(response, want),
                f"anonymous GET {path} answered {response.status_code}, want {want} "
                f"for {describe(model, record)}")
         if record.kind == "verdicts":
@@ -151,7 +162,7 @@ def _check_verdict_views(reader: Reader, model: Model, verdict: Record, path: st
         check_verdict_json_rating(reader, verdict, response.get_json(), f"GET {path}")
     history = reader.get(path + "/history")
     want = 200 if model.public(verdict) else 404
-    _check(reader.tally, history.status_code == want,
+    _check(reader.tally, _is(history, want),
            f"anonymous GET {path}/history answered {history.status_code}, want {want} "
            f"for {describe(model, verdict)}")
     if history.status_code == 200:
@@ -165,7 +176,7 @@ def _check_verdict_views(reader: Reader, model: Model, verdict: Record, path: st
         want = {410}  # gone: no rating goes out
     else:
         want = {200}
-    _check(reader.tally, review.status_code in want,
+    _check(reader.tally, _is(review, *want),
            f"anonymous GET {path}/claimreview answered {review.status_code}, want "
            f"{sorted(want)} for {describe(model, verdict)}")
     if review.status_code == 410:
@@ -182,7 +193,7 @@ def _check_track_record(reader: Reader, model: Model, source: Record) -> None:
     path = f"/api/v1/sources/{source.id}/track-record"
     response = reader.get(path)
     want = 404 if model.hidden(source) else 200
-    _check(reader.tally, response.status_code == want,
+    _check(reader.tally, _is(response, want),
            f"anonymous GET {path} answered {response.status_code}, want {want}")
     if response.status_code != 200:
         return
@@ -206,7 +217,7 @@ def check_whole_dispute_reads(reader: Reader, model: Model) -> None:
         path = f"/api/v1/disputes/{dispute.id}"
         response = reader.get(path)
         want = 200 if model.public(dispute) else 404
-        _check(reader.tally, response.status_code == want,
+        _check(reader.tally, _is(response, want),
                f"anonymous GET {path} answered {response.status_code}, want {want}")
         if response.status_code != 200:
             continue
@@ -290,7 +301,7 @@ def check_pages(reader: Reader, model: Model) -> None:
                   for r in model.records[kind].values()]
     for path, want in paths:
         response = reader.get(path)
-        _check(reader.tally, response.status_code == want,
+        _check(reader.tally, _is(response, want),
                f"anonymous GET {path} answered {response.status_code}, want {want}")
         if response.status_code != 200:
             continue
@@ -308,7 +319,7 @@ def check_pages(reader: Reader, model: Model) -> None:
 
 def _check_no_secrets(reader: Reader, model: Model, where: str, text: str,
                       secrets: dict[str, Record]) -> None:
-    for token in re.findall(r"tk\d+q", text):
+    for token in sorted(set(re.findall(r"tk\d+q", text))):
         _check(reader.tally, token not in secrets,
                f"anonymous GET {where} shows {token!r} of "
                f"{token in secrets and describe(model, secrets[token])}")
@@ -341,7 +352,12 @@ def check_feed_and_export(reader: Reader, model: Model) -> None:
     reader.tally.calls["feed and export"] += 1
     secrets = model.secret_tokens()
     atom = reader.get("/feeds/verdicts.atom")
-    _check(reader.tally, atom.status_code == 200, f"Atom feed answered {atom.status_code}")
+    _check(reader.tally, _is(atom, 200), f"Atom feed answered {atom.status_code}")
+    csv_response = reader.get("/exports/verdicts.csv")
+    _check(reader.tally, _is(csv_response, 200),
+           f"CSV export answered {csv_response.status_code}")
+    if atom.status_code != 200 or csv_response.status_code != 200:
+        return
     text = atom.get_data(as_text=True)
     _check_no_secrets(reader, model, "/feeds/verdicts.atom", text, secrets)
     entries: dict[int, list[dict]] = {}
@@ -350,6 +366,8 @@ def check_feed_and_export(reader: Reader, model: Model) -> None:
         m = (next(filter(None, (_VERDICT_ANCHOR.search(h) for h in hrefs)), None)
              or _VERDICT_PATH.search(entry.findtext(f"{ATOM}id", "")))
         _check(reader.tally, m is not None, f"Atom entry names no verdict: {hrefs}")
+        if m is None:
+            continue
         entries.setdefault(int(m.group(1)), []).append({
             "title": entry.findtext(f"{ATOM}title", ""),
             "summary": entry.findtext(f"{ATOM}summary", "") or "",
@@ -357,9 +375,6 @@ def check_feed_and_export(reader: Reader, model: Model) -> None:
             "labels": [c.get("label") for c in entry.iter(f"{ATOM}category")
                        if c.get("label")],
         })
-    csv_response = reader.get("/exports/verdicts.csv")
-    _check(reader.tally, csv_response.status_code == 200,
-           f"CSV export answered {csv_response.status_code}")
     rows: dict[int, list[dict]] = {}
     body = csv_response.get_data(as_text=True)
     _check_no_secrets(reader, model, "/exports/verdicts.csv", body, secrets)
