@@ -1,12 +1,5 @@
-"""/api/v1/revisions — the append-only change log (read only).
-
-Who sees what: staff (journalists and up) see every revision of the newsroom's records
-— drafts and deleted records included — but not those of users and API tokens, which
-are for admins. Readers and anonymous callers see the revisions of public records
-(events, disputes, sources, documents, claims, quotes, links) that are not deleted now;
-verdict revisions are never public, because a draft's rating and rationale are in
-them: the public record of a verdict is its history (/verdicts/{id}/history).
-"""
+"""/api/v1/revisions — the append-only change log (read only). Who may read which
+revisions is the policy's (`policy.visible_revisions`)."""
 
 from __future__ import annotations
 
@@ -18,32 +11,18 @@ from app.api import auth
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.extensions import db
-from app.models import Claim, Dispute, Document, Event, Link, Quote, Revision, Role, Source
+from app.models import Revision
 from app.models.base import MAX_ID
 from app.schemas.revisions import RevisionQuery, RevisionSchema
+from app.services import policy
 from app.services.errors import NotFound
 
 blp = ApiBlueprint("revisions", __name__, url_prefix="/api/v1/revisions",
                    description="Revisions: every create, change, delete and restore — "
                                "who, when, before/after, why.")
 
-PUBLIC = {"events": Event, "disputes": Dispute, "sources": Source, "documents": Document,
-          "claims": Claim, "quotes": Quote, "links": Link}
-ADMIN_ONLY = ("users", "api_tokens")
-
-
 def visible(stmt: sa.Select) -> sa.Select:
-    """Limit revisions to what this viewer may read (see the module docstring)."""
-    user = auth.current_user()
-    if user is not None and user.can(Role.ADMIN):
-        return stmt
-    if auth.viewer().sees_drafts:
-        return stmt.where(Revision.entity_type.not_in(ADMIN_ONLY))
-    return stmt.where(sa.or_(*(
-        sa.and_(Revision.entity_type == name,
-                Revision.entity_id.in_(sa.select(model.id).where(model.deleted_at.is_(None))))
-        for name, model in PUBLIC.items()
-    )))
+    return policy.visible_revisions(stmt, auth.viewer())
 
 
 @blp.route("")

@@ -93,6 +93,12 @@ def stamp_in_commit_order(session: Session, verdict_ids: sa.Select) -> datetime:
     """Give the verdicts `verdict_ids` selects the next feed position; returns the stamp."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        # The verdict rows first, in id order, then the feed lock, last of all: a writer
+        # holding a verdict's row lock (a publication) and waiting for the feed lock never
+        # meets one holding the feed lock and waiting for that row.
+        session.execute(sa.select(Verdict.id).where(Verdict.id.in_(verdict_ids))
+                        .order_by(Verdict.id).with_for_update(of=Verdict)
+                        .execution_options(include_deleted=True))
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
     # The newest stamp of all (these verdicts' flush-time ones included): one step down
     # ix_verdicts_feed, at any size.

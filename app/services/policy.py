@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     RESTORE = "restore"
     SEE_DRAFTS = "see_drafts"
     SEE_DELETED = "see_deleted"
+    SEE_ACCOUNTS = "see_accounts"  # users' and API tokens' change log
 
 
 RULES: dict[Action, Role] = {
@@ -69,6 +70,7 @@ RULES: dict[Action, Role] = {
     Action.DELETE: Role.EDITOR,
     Action.RESTORE: Role.EDITOR,
     Action.SEE_DELETED: Role.EDITOR,
+    Action.SEE_ACCOUNTS: Role.ADMIN,
 }
 
 _DOING = {
@@ -77,6 +79,7 @@ _DOING = {
     Action.WITHDRAW: "withdraw verdicts", Action.CHANGE_STATE: "change a dispute's state",
     Action.DELETE: "delete records", Action.RESTORE: "restore deleted records",
     Action.SEE_DRAFTS: "see drafts", Action.SEE_DELETED: "see deleted records",
+    Action.SEE_ACCOUNTS: "see the accounts' change log",
 }
 
 
@@ -166,6 +169,38 @@ def shows_rating(state: VerdictState) -> bool:
     return state is not VerdictState.WITHDRAWN
 
 
+# Whose change log is public: the records readers see. Verdicts' is not (a draft's
+# rating and rationale are in it; a verdict's public record is its history), nor are
+# accounts' (admins only).
+_PUBLIC_LOGS = ("events", "disputes", "sources", "documents", "claims", "quotes", "links")
+_ACCOUNT_LOGS = ("users", "api_tokens")
+
+
+def visible_revisions(stmt: sa.Select, viewer: Viewer) -> sa.Select:
+    """`stmt` (a select of Revisions) limited to what `viewer` may read: readers the
+    revisions of public records that are live now; journalists those of every record of
+    the newsroom that is live now (drafts included); editors also those of deleted
+    records; admins also the accounts'."""
+    from app.models import Revision
+
+    if allowed(viewer.user, Action.SEE_ACCOUNTS):
+        return stmt
+    if allowed(viewer.user, Action.SEE_DELETED):
+        return stmt.where(Revision.entity_type.not_in(_ACCOUNT_LOGS))
+    logs = [m.class_ for m in db.Model.registry.mappers
+            if issubclass(m.class_, SoftDeleteMixin)
+            and (viewer.sees_drafts or m.class_.__tablename__ in _PUBLIC_LOGS)]
+    live = [sa.and_(Revision.entity_type == model.__tablename__,
+                    Revision.entity_id.in_(sa.select(model.id)
+                                           .where(model.deleted_at.is_(None))))
+            for model in sorted(logs, key=lambda m: m.__tablename__)]
+    if viewer.sees_drafts:  # the newsroom's other tables (versions, evidence...) too
+        others = {m.class_.__tablename__ for m in db.Model.registry.mappers} - {
+            m.__tablename__ for m in logs} - set(_ACCOUNT_LOGS)
+        live.append(Revision.entity_type.in_(sorted(others)))
+    return stmt.where(sa.or_(*live))
+
+
 def get_visible(model: type[T], record_id: int, *, viewer: Viewer = ANONYMOUS) -> T:
     """The record with this id if `viewer` may see it; NotFound otherwise (out-of-range
     ids included: they cannot exist). A record under a deleted parent is deleted with it
@@ -238,7 +273,9 @@ def lock_rows(model: type[T], ids: set[int], *, share: bool) -> list[T]:
     if not ids:
         return []
     stmt = (sa.select(model).where(model.id.in_(sorted(ids))).order_by(model.id)
-            .with_for_update(read=share, key_share=share)
+            # OF: the row itself, not those of eagerly joined relationships (a verdict's
+            # rating is joined, and PostgreSQL cannot lock the nullable side of a join)
+            .with_for_update(read=share, key_share=share, of=model)
             .execution_options(**{INCLUDE_DELETED: True}, populate_existing=True))
     return list(db.session.scalars(stmt))
 

@@ -38,14 +38,13 @@ class _Kind:
     join: str = ""
 
 
+# Deleted rows are left out by `t.deleted_at IS NULL` alone: a claim or quote of a
+# deleted dispute is deleted with it (app/services/lifecycle.py).
 KINDS: dict[str, _Kind] = {
     "dispute": _Kind("disputes", ("question", "summary"), "t.question", "t.id"),
-    # Claims and quotes are hidden with their (soft-deleted) claim or dispute.
-    "claim": _Kind("claims", ("statement",), "t.statement", "t.dispute_id",
-                   "JOIN disputes d ON d.id = t.dispute_id AND d.deleted_at IS NULL"),
+    "claim": _Kind("claims", ("statement",), "t.statement", "t.dispute_id"),
     "quote": _Kind("quotes", ("exact",), "t.exact", "c.dispute_id",
-                   "JOIN claims c ON c.id = t.claim_id AND c.deleted_at IS NULL"
-                   " JOIN disputes d ON d.id = c.dispute_id AND d.deleted_at IS NULL"),
+                   "JOIN claims c ON c.id = t.claim_id"),
     "source": _Kind("sources", ("name", "title", "description"), "t.name", "NULL"),
 }
 
