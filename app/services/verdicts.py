@@ -129,8 +129,17 @@ def update_draft(
         if rationale is not None:
             verdict.rationale = version.rationale = rationale
         if evidence is not None:
-            version.evidence = _evidence(evidence)
+            items = _evidence(evidence)
+            if [_evidence_key(e) for e in items] != [_evidence_key(e) for e in version.evidence]:
+                version.evidence = items
+                # The evidence is the draft's too: its version moves, so that an edit
+                # from an older copy is seen as stale instead of putting it back.
+                verdict.updated_at = utcnow()
     return verdict
+
+
+def _evidence_key(item: VerdictEvidence) -> tuple[Any, ...]:
+    return (item.claim_id, item.document_id, Stance(item.stance), item.note or "")
 
 
 def publish(verdict: Verdict, *, actor: User, expected_version: int | None = None) -> Verdict:

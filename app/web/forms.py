@@ -138,9 +138,22 @@ def UTCDateTime(label: str, **kwargs: Any) -> DateTimeLocalField:  # noqa: N802
 
 
 class VersionedForm(FlaskForm):
-    """Edits carry the version the user loaded; a stale one is refused, not overwritten."""
+    """Edits carry the version the user loaded and what each field held then (`loaded`:
+    digests, see `app.services.merge`), so a save from a stale copy is merged, never an
+    overwrite; `pending` names the fields in conflict that the user has yet to answer.
+    `app.web.formtools.edit_form` fills them; `formtools.save` reads them."""
 
     lock_version = HiddenField()
+    loaded = HiddenField()
+    pending = HiddenField()
+
+    # Fields that carry the form's own state, not the record's: never merged.
+    BOOKKEEPING = frozenset({"csrf_token", "lock_version", "loaded", "pending"})
+
+    def fill(self, record: Any) -> None:
+        """Set what `obj=record` cannot (lists kept elsewhere, enums shown as values).
+        The same method fills the form a user loads and the stored record's side of a
+        merge, so both are compared as the form shows them."""
 
     @property
     def expected_version(self) -> int | None:
@@ -258,6 +271,10 @@ class AttributionForm(Form):
     relation = StringField("How", validators=[fits(ClaimAttribution.relation)], filters=[strip],
                            default="citing", render_kw={"placeholder": "citing"})
 
+    def is_blank(self) -> bool:
+        """A row without a source is left out of the chain (and out of comparisons)."""
+        return self.source_id.data is None
+
 
 class ClaimFields(Form):
     """One account. Used alone (add/edit a claim) and repeated in the new-dispute form."""
@@ -367,6 +384,9 @@ class ClaimForm(VersionedForm, ClaimFields):
                                      description="Other documents that carried it "
                                                  "(Ctrl/⌘-click to pick several).")
 
+    def fill(self, record: Claim) -> None:
+        self.appearances.data = [a.document_id for a in record.appearances]
+
     def claim_data(self) -> dict[str, Any]:
         data = super().claim_data()
         data["appearances"] = [{"document_id": d} for d in self.appearances.data or []]
@@ -415,6 +435,12 @@ class LinkEditForm(VersionedForm):
     note = TextAreaField("Note", validators=[fits(Link.note)], filters=[strip],
                          render_kw={"rows": 2})
 
+    def fill(self, record: Link) -> None:
+        self.type.data = record.type.value
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {"type": LinkType(self.type.data), "note": self.note.data or ""}
+
 
 class EvidenceForm(Form):
     target = SelectField("Evidence", choices=[], default="")
@@ -426,6 +452,9 @@ class EvidenceForm(Form):
 
     # A service error about evidence.N.claim_id / document_id belongs on `target`.
     error_fallback = "target"
+
+    def is_blank(self) -> bool:
+        return not self.target.data
 
     def evidence_data(self) -> dict[str, Any] | None:
         if not self.target.data:
@@ -447,6 +476,18 @@ class VerdictForm(VersionedForm):
                               filters=[strip], render_kw={"rows": 5},
                               description="Why this rating, in plain words readers can check.")
     evidence = FieldList(FormField(EvidenceForm), "Evidence", min_entries=3, max_entries=20)
+
+    def fill(self, record: Verdict) -> None:
+        """The evidence of the newest version, and one empty row to add another."""
+        items = record.versions[-1].evidence if record.versions else []
+        self.evidence.process(None, data=[
+            {"target": f"claim:{item.claim_id}" if item.claim_id
+             else f"document:{item.document_id}",
+             "stance": item.stance.value, "note": item.note}
+            for item in items
+        ])
+        if len(self.evidence) < len(items) + 1:
+            self.evidence.append_entry()
 
     def set_evidence_choices(self, choices: list[SelectChoice]) -> None:
         for entry in self.evidence:
@@ -470,17 +511,26 @@ class WithdrawForm(VersionedForm):
                            filters=[strip], render_kw={"rows": 3},
                            description="Shown publicly in the verdict's history.")
 
+    def fill(self, record: Any) -> None:
+        self.reason.data = ""
+
 
 class DisputeStateForm(VersionedForm):
     state = SelectField("New state", choices=enum_choices(DisputeState))
     reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
                            render_kw={"rows": 2}, description="Recorded in the change log.")
 
+    def fill(self, record: Dispute) -> None:
+        self.state.data = record.state.value
+
 
 class DeleteForm(VersionedForm):
     reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
                            render_kw={"rows": 2},
                            description="Recorded in the change log. An editor can restore it.")
+
+    def fill(self, record: Any) -> None:
+        self.reason.data = ""
 
 
 class RestoreForm(FlaskForm):

@@ -185,18 +185,32 @@ def test_an_injected_script_in_a_claim_is_shown_as_text_and_never_runs(
     assert page.locator("img[src=x]").count() == 0
 
 
-def test_an_editor_changes_the_state_and_a_stale_form_gets_a_conflict(page, seeded, editor):
+def test_a_stale_edit_merges_and_a_real_conflict_is_asked(page, seeded, editor, journalist):
     dispute = _dispute("biden-go-it-alone")
     sign_in(page, editor)
     page.goto(f"/disputes/{dispute.id}/edit")
-    # meanwhile someone else edits the same dispute
+    # meanwhile a journalist changes the state and the summary
     dispute_service.change_dispute_state(dispute, DisputeState.RESOLVED, actor=editor.user,
                                          reason="elsewhere")
+    dispute_service.update_dispute(_dispute("biden-go-it-alone"),
+                                   {"summary": "Their summary."}, actor=journalist.user)
     page.get_by_label("Question at issue").fill("My better question?")
+    page.get_by_label("Summary").fill("My summary.\nOn two lines.")
     page.get_by_role("button", name="Save dispute").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Someone else saved this while you were editing")
+
+    # only the summary is a question, with both versions side by side
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Someone else saved this while you were editing")
+    question = page.get_by_role("group", name="Summary")
+    expect(question).to_contain_text("My summary.")
+    expect(question).to_contain_text("Journalist Example")
+    expect(question).to_contain_text("Their summary.")
     expect(page.get_by_label("Question at issue")).to_have_value("My better question?")
+    expect(page.get_by_label("Summary", exact=True)).to_have_value("My summary.\nOn two lines.")
     assert _dispute("biden-go-it-alone").question != "My better question?"
-    page.get_by_role("button", name="Save dispute").click()  # having seen theirs
+
+    question.get_by_label("Use theirs").check()
+    page.get_by_role("button", name="Save dispute").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My better question?")
+    stored = _dispute("biden-go-it-alone")
+    assert (stored.summary, stored.state) == ("Their summary.", DisputeState.RESOLVED)

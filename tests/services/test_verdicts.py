@@ -110,3 +110,21 @@ def test_evidence_names_one_target(claim, journalist):
     with pytest.raises(ValidationError) as err:
         verdicts.draft_verdict(claim.id, 1, "x", [{"stance": "supports"}], actor=journalist.user)
     assert "evidence.0" in err.value.fields
+
+
+def test_an_edit_of_only_the_evidence_moves_the_drafts_version(claim, journalist):
+    """Else an edit from an older copy could not tell the evidence changed, and would
+    put the old evidence back."""
+    verdict = verdicts.draft_verdict(claim.id, 1, "Wrong.",
+                                     [{"claim_id": claim.id, "stance": "refutes"}],
+                                     actor=journalist.user)
+    version = verdict.lock_version
+    same = [{"claim_id": claim.id, "stance": "refutes", "note": ""}]
+    verdicts.update_draft(verdict, actor=journalist.user, evidence=same)
+    assert verdict.lock_version == version  # nothing changed: no new version, no churn
+    verdicts.update_draft(verdict, actor=journalist.user,
+                          evidence=[{**same[0], "stance": "supports"}])
+    db.session.expire_all()
+    verdict = db.session.get(Verdict, verdict.id)
+    assert verdict.lock_version == version + 1
+    assert [e.stance.value for e in verdict.versions[-1].evidence] == ["supports"]

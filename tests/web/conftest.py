@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextvars
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import Claim, Dispute
@@ -117,3 +119,73 @@ def all_errors(response) -> dict[str, str]:
     if summary:
         found["(form)"] = " ".join(re.sub(r"<[^>]+>", " ", summary.group(0)).split())
     return {key: html.unescape(value) for key, value in found.items()}
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit for the page's record form."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pairs: list[tuple[str, str]] = []
+        self.in_form = False
+        self.textarea: str | None = None
+        self.select: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and "record-form" in (a.get("class") or ""):
+            self.in_form = True
+        if not self.in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.pairs.append((name, a.get("value") or ""))
+        elif tag == "textarea" and name:
+            self.textarea, self.text = name, ""
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in a:
+            self.pairs.append((self.select, a.get("value") or ""))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea is not None:
+            # As a browser does: the newline after <textarea> is not part of the value,
+            # and line breaks are sent as CRLF.
+            value = self.text[2:] if self.text.startswith("\r\n") else self.text
+            value = value[1:] if value.startswith("\n") else value
+            value = value.replace("\r\n", "\n").replace("\n", "\r\n")
+            self.pairs.append((self.textarea, value))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def form_of(response) -> MultiDict:
+    """The record form on a page as a browser would submit it untouched: hidden fields
+    (CSRF token, version, what was loaded), typed text, selected options."""
+    reader = _FormReader()
+    reader.feed(response.get_data(as_text=True))
+    return MultiDict(reader.pairs)
+
+
+def post_form(client, url: str, form: MultiDict, changes: dict | None = None, **kwargs):
+    """Post a form read with `form_of`, with some fields changed (a list value sets a
+    multi-select; None clears a field)."""
+    data = MultiDict(form)
+    for key, value in (changes or {}).items():
+        if value is None:
+            data.poplist(key)
+        elif isinstance(value, list):
+            data.setlist(key, value)
+        else:
+            data[key] = value
+    return client.post(url, data=data, **kwargs)

@@ -29,6 +29,8 @@ from tests.web.conftest import (
     csrf_token,
     dispute_id,
     field_error,
+    form_of,
+    post_form,
     sign_in,
     submit,
     text,
@@ -295,35 +297,28 @@ def test_link_two_accounts_scoped_to_one_quote(as_journalist, seeded):
 
 def test_a_stale_edit_is_a_conflict_not_an_overwrite(as_journalist, seeded, editor):
     claim = claim_where("prepare for")
-    form_page = as_journalist.get(f"/claims/{claim.id}/edit").get_data(as_text=True)
-    assert f'name="lock_version" type="hidden" value="{claim.lock_version}"' in form_page
-    old_version = claim.lock_version
+    url = f"/claims/{claim.id}/edit"
+    response = as_journalist.get(url)
+    assert f'name="lock_version" type="hidden" value="{claim.lock_version}"' in \
+        response.get_data(as_text=True)
+    mine = form_of(response)
     # someone else saves first
     claim_service.update_claim(claim, {"statement": "Their wording."}, actor=editor.user)
-    data = {
-        "lock_version": str(old_version), "claimant_id": str(claim.claimant_id),
-        "statement": "My wording.", "kind": "attributed_quote", "sourcing_level": "anonymous",
-        "independent_sources": "1", "stated_precision": "day",
-        "attributions-0-source_id": str(source_id("cnn")), "attributions-0-relation": "citing",
-    }
-    response = submit(as_journalist, f"/claims/{claim.id}/edit", data)
+    response = post_form(as_journalist, url, mine, {"statement": "My wording."})
     assert response.status_code == 409
     page = text(response)
     assert "Someone else saved this while you were editing" in page
-    assert "Their wording." in page  # what is saved now
-    # what they changed, from the change log: only the statement, and who did it
-    changes = page[page.index("Field Saved now By"):page.index("Saving again")]
-    assert changes.startswith("Field Saved now By What is asserted Their wording. Editor Example")
-    assert "Kind" not in changes
+    # both changed the statement: both values, who saved theirs; nothing else is asked
+    box = page[page.index("You both changed"):page.index("Keep yours")]
+    assert box.startswith("You both changed this field. Choose which version to keep, then "
+                          "save again. What is asserted Yours My wording. Theirs — Editor "
+                          "Example")
+    assert box.rstrip().endswith("Their wording.")
     assert "My wording." in response.get_data(as_text=True)  # what I typed, kept
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).statement == "Their wording."
-    # having seen theirs, saving again is a deliberate choice and goes through
-    new_version = db.session.get(Claim, claim.id).lock_version
-    assert f'name="lock_version" type="hidden" value="{new_version}"' in \
-        response.get_data(as_text=True)
-    response = submit(as_journalist, f"/claims/{claim.id}/edit",
-                      {**data, "lock_version": str(new_version)})
+    # keeping mine, having seen theirs, is a deliberate choice and goes through
+    response = post_form(as_journalist, url, form_of(response), {"resolve-statement": "mine"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).statement == "My wording."

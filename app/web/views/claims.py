@@ -3,7 +3,7 @@ forms to add and edit them."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from app.models import Claim, Dispute, Quote
 from app.services import claims as claim_service
@@ -13,7 +13,7 @@ from app.services.policy import Action
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import ClaimForm, QuoteForm
-from app.web.formtools import attempt, fill_choices, render_form
+from app.web.formtools import attempt, edit_form, fill_choices, render_form, save
 from app.web.pages import deleted_or_404
 
 
@@ -46,14 +46,11 @@ def new_claim(dispute_id: int):
 @requires(Action.LOG)
 def edit_claim(claim_id: int):
     claim = policy.get_visible(Claim, claim_id, viewer=viewer())
-    form = ClaimForm(obj=claim)
-    if request.method == "GET":
-        form.appearances.data = [a.document_id for a in claim.appearances]
+    form = edit_form(ClaimForm, claim)
     fill_choices(form)
     if form.validate_on_submit():
-        data = form.claim_data()
-        saved = attempt(form, lambda: claim_service.update_claim(
-            claim, data, actor=actor(), expected_version=form.expected_version), record=claim)
+        saved = save(form, claim, lambda: claim_service.update_claim(
+            claim, form.claim_data(), actor=actor(), expected_version=form.expected_version))
         if saved is not None:
             flash("Account saved.", "success")
             return redirect(url_for("web.claim", claim_id=claim.id))
@@ -81,12 +78,12 @@ def new_quote(claim_id: int):
 @requires(Action.LOG)
 def edit_quote(quote_id: int):
     quote = policy.get_visible(Quote, quote_id, viewer=viewer())
-    form = QuoteForm(obj=quote)
+    form = edit_form(QuoteForm, quote)
     fill_choices(form)
     if form.validate_on_submit():
-        data = form.data_for_service()
-        saved = attempt(form, lambda: claim_service.update_quote(
-            quote, data, actor=actor(), expected_version=form.expected_version), record=quote)
+        saved = save(form, quote, lambda: claim_service.update_quote(
+            quote, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Quote saved.", "success")
             return redirect(url_for("web.claim", claim_id=quote.claim_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from app.models import Dispute, DisputeState, Link, LinkScope, LinkType
+from app.models import Dispute, DisputeState, Link, LinkScope
 from app.services import disputes as dispute_service
 from app.services import links as link_service
 from app.services import listings, policy
@@ -22,7 +22,7 @@ from app.web.forms import (
     LinkForm,
     NewDisputeForm,
 )
-from app.web.formtools import attempt, fill_choices, render_form
+from app.web.formtools import attempt, edit_form, fill_choices, render_form, save
 from app.web.pages import choice_arg, deleted_or_404, paginate
 from app.web.templating import account_name
 
@@ -86,12 +86,12 @@ def new_dispute():
 @requires(Action.LOG)
 def edit_dispute(dispute_id: int):
     dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
-    form = DisputeForm(obj=dispute)
+    form = edit_form(DisputeForm, dispute)
     fill_choices(form)
     if form.validate_on_submit():
-        data = form.data_for_service()
-        saved = attempt(form, lambda: dispute_service.update_dispute(
-            dispute, data, actor=actor(), expected_version=form.expected_version), record=dispute)
+        saved = save(form, dispute, lambda: dispute_service.update_dispute(
+            dispute, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Dispute saved.", "success")
             return redirect(url_for("web.dispute", dispute_id=dispute.id))
@@ -102,13 +102,11 @@ def edit_dispute(dispute_id: int):
 @requires(Action.CHANGE_STATE)
 def dispute_state(dispute_id: int):
     dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
-    form = DisputeStateForm(obj=dispute)
-    if request.method == "GET":
-        form.state.data = dispute.state.value
+    form = edit_form(DisputeStateForm, dispute)
     if form.validate_on_submit():
-        saved = attempt(form, lambda: dispute_service.change_dispute_state(
+        saved = save(form, dispute, lambda: dispute_service.change_dispute_state(
             dispute, form.state.data, actor=actor(), reason=form.reason.data or "",
-            expected_version=form.expected_version), record=dispute)
+            expected_version=form.expected_version))
         if saved is not None:
             flash(f"The dispute is now {dispute.state.value}.", "success")
             return redirect(url_for("web.dispute", dispute_id=dispute.id))
@@ -160,13 +158,11 @@ def new_link(dispute_id: int):
 @requires(Action.LOG)
 def edit_link(link_id: int):
     link = policy.get_visible(Link, link_id, viewer=viewer())
-    form = LinkEditForm(obj=link)
-    if request.method == "GET":
-        form.type.data = link.type.value
+    form = edit_form(LinkEditForm, link)
     if form.validate_on_submit():
-        changes = {"type": LinkType(form.type.data), "note": form.note.data or ""}
-        saved = attempt(form, lambda: link_service.update_link(
-            link, changes, actor=actor(), expected_version=form.expected_version), record=link)
+        saved = save(form, link, lambda: link_service.update_link(
+            link, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Link saved.", "success")
             return redirect(url_for("web.dispute", dispute_id=link.to_claim.dispute_id,

@@ -12,7 +12,7 @@ from app.services.policy import Action
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import DocumentForm
-from app.web.formtools import attempt, fill_choices, render_form
+from app.web.formtools import attempt, edit_form, fill_choices, render_form, save
 from app.web.pages import deleted_or_404, paginate
 
 
@@ -49,12 +49,12 @@ def new_document():
 @requires(Action.LOG)
 def edit_document(document_id: int):
     document = policy.get_visible(Document, document_id, viewer=viewer())
-    form = DocumentForm(obj=document)
+    form = edit_form(DocumentForm, document)
     fill_choices(form)
     if form.validate_on_submit():
-        data = form.data_for_service()
-        saved = attempt(form, lambda: document_service.update_document(
-            document, data, actor=actor(), expected_version=form.expected_version), record=document)
+        saved = save(form, document, lambda: document_service.update_document(
+            document, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Document saved; its quotes were checked again.", "success")
             return redirect(url_for("web.document", document_id=document.id))

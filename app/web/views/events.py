@@ -12,7 +12,7 @@ from app.services.policy import Action
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import EventForm
-from app.web.formtools import attempt, render_form
+from app.web.formtools import attempt, edit_form, render_form, save
 from app.web.pages import deleted_or_404, paginate
 
 
@@ -47,11 +47,11 @@ def new_event():
 @requires(Action.LOG)
 def edit_event(event_id: int):
     event = policy.get_visible(Event, event_id, viewer=viewer())
-    form = EventForm(obj=event)
+    form = edit_form(EventForm, event)
     if form.validate_on_submit():
-        data = form.data_for_service()
-        saved = attempt(form, lambda: event_service.update_event(
-            event, data, actor=actor(), expected_version=form.expected_version), record=event)
+        saved = save(form, event, lambda: event_service.update_event(
+            event, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Event saved.", "success")
             return redirect(url_for("web.event", event_id=event.id))

@@ -10,13 +10,29 @@ from app.services import lifecycle, listings, policy
 from app.services.policy import Action
 from app.web.auth import actor, requires, signed_in, viewer
 from app.web.blueprint import bp
-from app.web.forms import DeleteForm, RestoreForm
-from app.web.formtools import attempt, render_form
+from app.web.forms import (
+    ClaimForm,
+    DeleteForm,
+    DisputeForm,
+    DocumentForm,
+    EventForm,
+    LinkEditForm,
+    QuoteForm,
+    RestoreForm,
+    SourceForm,
+    VerdictForm,
+)
+from app.web.formtools import edit_form, evidence_choices, render_form, save
 
 KINDS = listings.TRASH_MODELS
 SINGULAR = {"events": "event", "disputes": "dispute", "sources": "source",
             "documents": "document", "claims": "account", "quotes": "quote", "links": "link",
             "verdicts": "draft verdict"}
+# What a record holds, as its edit form shows it: a delete confirmed on a stale copy
+# shows what changed in these terms.
+CONTENT = {"events": EventForm, "disputes": DisputeForm, "sources": SourceForm,
+           "documents": DocumentForm, "claims": ClaimForm, "quotes": QuoteForm,
+           "links": LinkEditForm, "verdicts": VerdictForm}
 
 
 def _model(kind: str):
@@ -49,13 +65,13 @@ def delete_record(kind: str, record_id: int):
     policy.require(signed_in(), lifecycle.delete_action(record))
     if isinstance(record, Verdict):
         policy.check_verdict_move(record, "delete")
-    form = DeleteForm(obj=record)
-    if not form.is_submitted():
-        form.reason.data = ""
+    form = edit_form(DeleteForm, record, content=CONTENT[kind])
     if form.validate_on_submit():
-        done = attempt(form, lambda: lifecycle.delete_record(
+        done = save(form, record, lambda: lifecycle.delete_record(
             record, actor=actor(), reason=form.reason.data or "",
-            expected_version=form.expected_version) or True, record=record)
+            expected_version=form.expected_version) or True, confirm=True,
+            choices=lambda: ({"target": evidence_choices(record.claim)}
+                             if isinstance(record, Verdict) else {}))
         if done:
             flash(f"Deleted the {SINGULAR[kind]}. An editor can restore it from "
                   "“Deleted records”.", "success")

@@ -13,7 +13,7 @@ from app.services.track_record import track_record
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import SourceForm
-from app.web.formtools import attempt, fill_choices, render_form
+from app.web.formtools import attempt, edit_form, fill_choices, render_form, save
 from app.web.pages import choice_arg, deleted_or_404, paginate
 
 KINDS = [k.value for k in SourceKind]
@@ -54,12 +54,12 @@ def new_source():
 @requires(Action.LOG)
 def edit_source(source_id: int):
     source = policy.get_visible(Source, source_id, viewer=viewer())
-    form = SourceForm(obj=source)
+    form = edit_form(SourceForm, source)
     fill_choices(form)
     if form.validate_on_submit():
-        data = form.data_for_service()
-        saved = attempt(form, lambda: source_service.update_source(
-            source, data, actor=actor(), expected_version=form.expected_version), record=source)
+        saved = save(form, source, lambda: source_service.update_source(
+            source, form.data_for_service(), actor=actor(),
+            expected_version=form.expected_version))
         if saved is not None:
             flash("Source saved.", "success")
             return redirect(url_for("web.source", source_id=source.id))

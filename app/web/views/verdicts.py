@@ -3,12 +3,9 @@ A published version is never edited: corrections append a version to the public 
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
-from wtforms.fields.choices import SelectChoice
 
-from app.extensions import db
-from app.models import RATING_LABELS, Claim, Document, Verdict, VerdictState
+from app.models import RATING_LABELS, Claim, Verdict, VerdictState
 from app.services import listings, policy
 from app.services import verdicts as verdict_service
 from app.services.errors import NotFound
@@ -16,9 +13,8 @@ from app.services.policy import Action
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import ActionForm, CorrectionForm, VerdictForm, WithdrawForm
-from app.web.formtools import attempt, render_form
+from app.web.formtools import attempt, edit_form, evidence_choices, render_form, save
 from app.web.pages import choice_arg, paginate
-from app.web.templating import account_name
 
 RATINGS = [str(v) for v in RATING_LABELS]
 
@@ -48,40 +44,12 @@ def verdict(verdict_id: int):
     return _back_to_claim(verdict)
 
 
-def _evidence_choices(claim: Claim) -> list[SelectChoice]:
-    """Accounts in the same dispute, then documents, as "claim:ID" / "document:ID"."""
-    detail = listings.dispute_page(claim.dispute_id, include_drafts=True)
-    choices = [SelectChoice(value="", label="— none —")]
-    for i, other in enumerate(detail.claims):
-        text = " ".join(other.statement.split())
-        choices.append(SelectChoice(
-            value=f"claim:{other.id}", optgroup="Accounts in this dispute",
-            label=f"{chr(65 + i) if i < 26 else i + 1} · {account_name(other)} — "
-                  f"{text[:60]}{'…' if len(text) > 60 else ''}"))
-    for doc in db.session.scalars(sa.select(Document).order_by(
-            Document.published_at.desc().nulls_last(), Document.id.desc())):
-        choices.append(SelectChoice(value=f"document:{doc.id}", optgroup="Documents",
-                                    label=doc.title[:90]))
-    return choices
-
-
-def _prefill_evidence(form: VerdictForm, verdict: Verdict) -> None:
-    items = verdict_service.latest_version(verdict).evidence
-    while len(form.evidence) < len(items) + 1:
-        form.evidence.append_entry()
-    for entry, item in zip(form.evidence, items, strict=False):
-        entry.form.target.data = (f"claim:{item.claim_id}" if item.claim_id
-                                  else f"document:{item.document_id}")
-        entry.form.stance.data = item.stance.value
-        entry.form.note.data = item.note
-
-
 @bp.route("/claims/<int:claim_id>/verdicts/new", methods=["GET", "POST"])
 @requires(Action.DRAFT)
 def new_verdict(claim_id: int):
     claim = policy.get_visible(Claim, claim_id, viewer=viewer())
     form = VerdictForm()
-    form.set_evidence_choices(_evidence_choices(claim))
+    form.set_evidence_choices(evidence_choices(claim))
     if form.validate_on_submit():
         verdict = attempt(form, lambda: verdict_service.draft_verdict(
             claim.id, form.rating_value.data, form.rationale.data, form.evidence_data(),
@@ -103,15 +71,13 @@ def edit_verdict(verdict_id: int):
         flash("A published verdict is never edited in place: publish a correction instead.",
               "info")
         return redirect(url_for("web.correct_verdict", verdict_id=verdict.id))
-    form = VerdictForm(obj=verdict)
-    form.set_evidence_choices(_evidence_choices(verdict.claim))
-    if not form.is_submitted():
-        _prefill_evidence(form, verdict)
+    form = edit_form(VerdictForm, verdict)
+    form.set_evidence_choices(evidence_choices(verdict.claim))
     if form.validate_on_submit():
-        saved = attempt(form, lambda: verdict_service.update_draft(
+        saved = save(form, verdict, lambda: verdict_service.update_draft(
             verdict, actor=actor(), expected_version=form.expected_version,
             rating_value=form.rating_value.data, rationale=form.rationale.data,
-            evidence=form.evidence_data()), record=verdict)
+            evidence=form.evidence_data()))
         if saved is not None:
             flash("Draft saved.", "success")
             return _back_to_claim(verdict)
@@ -123,10 +89,12 @@ def edit_verdict(verdict_id: int):
 @requires(Action.PUBLISH)
 def publish_verdict(verdict_id: int):
     verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
-    form = ActionForm(obj=verdict)
+    # Publishing a draft that changed since the editor read it is a conflict, always.
+    form = edit_form(ActionForm, verdict, content=VerdictForm)
     if form.validate_on_submit():
-        saved = attempt(form, lambda: verdict_service.publish(
-            verdict, actor=actor(), expected_version=form.expected_version), record=verdict)
+        saved = save(form, verdict, lambda: verdict_service.publish(
+            verdict, actor=actor(), expected_version=form.expected_version),
+            confirm=True, choices=lambda: {"target": evidence_choices(verdict.claim)})
         if saved is not None:
             flash("Verdict published. Readers and API consumers can see it now.", "success")
             return _back_to_claim(verdict)
@@ -138,15 +106,14 @@ def publish_verdict(verdict_id: int):
 @requires(Action.CORRECT)
 def correct_verdict(verdict_id: int):
     verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
-    form = CorrectionForm(obj=verdict)
-    form.set_evidence_choices(_evidence_choices(verdict.claim))
-    if not form.is_submitted():
-        _prefill_evidence(form, verdict)
+    form = edit_form(CorrectionForm, verdict)
+    form.set_evidence_choices(evidence_choices(verdict.claim))
     if form.validate_on_submit():
-        saved = attempt(form, lambda: verdict_service.correct(
+        # A correction is published at once: a stale copy is never merged into it unseen.
+        saved = save(form, verdict, lambda: verdict_service.correct(
             verdict, actor=actor(), reason=form.reason.data, rating_value=form.rating_value.data,
             rationale=form.rationale.data, evidence=form.evidence_data(),
-            expected_version=form.expected_version), record=verdict)
+            expected_version=form.expected_version), confirm=True)
         if saved is not None:
             flash(f"Correction published as version {verdict.current_version}.", "success")
             return _back_to_claim(verdict)
@@ -158,13 +125,12 @@ def correct_verdict(verdict_id: int):
 @requires(Action.WITHDRAW)
 def withdraw_verdict(verdict_id: int):
     verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
-    form = WithdrawForm(obj=verdict)
-    if not form.is_submitted():
-        form.reason.data = ""
+    form = edit_form(WithdrawForm, verdict, content=VerdictForm)
     if form.validate_on_submit():
-        saved = attempt(form, lambda: verdict_service.withdraw(
+        saved = save(form, verdict, lambda: verdict_service.withdraw(
             verdict, actor=actor(), reason=form.reason.data,
-            expected_version=form.expected_version), record=verdict)
+            expected_version=form.expected_version),
+            confirm=True, choices=lambda: {"target": evidence_choices(verdict.claim)})
         if saved is not None:
             flash("Verdict withdrawn; the withdrawal and its reason are public.", "success")
             return _back_to_claim(verdict)
