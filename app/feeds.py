@@ -19,13 +19,12 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Claim, Verdict, VerdictState, VerdictVersion
-from app.services.policy import shows_rating
+from app.services.policy import PUBLIC_VERDICT_STATES, shows_rating
 
 bp = Blueprint("feeds", __name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
-PUBLIC_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
 
 
 def _public_versions(limit: int | None = None):
@@ -33,7 +32,8 @@ def _public_versions(limit: int | None = None):
     query = (
         sa.select(VerdictVersion)
         .join(VerdictVersion.verdict)
-        .where(VerdictVersion.state.in_(PUBLIC_STATES), VerdictVersion.published_at.is_not(None),
+        .where(VerdictVersion.state.in_(PUBLIC_VERDICT_STATES),
+               VerdictVersion.published_at.is_not(None),
                sa.or_(Verdict.state != VerdictState.WITHDRAWN,
                       VerdictVersion.number == Verdict.current_version))
         .options(

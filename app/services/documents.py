@@ -74,7 +74,7 @@ def verify_quote(quote: Quote) -> Quote:
 
 
 def verify_all_quotes(
-    actor: User | None = None, *, batch_size: int = 500, progress=None
+    *, actor: User | None = None, batch_size: int = 500, progress=None
 ) -> dict[str, int]:
     """Re-check every quote against its document's current text, in batches (one
     commit each, so a long run can be interrupted and resumed). Returns a summary

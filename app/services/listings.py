@@ -30,9 +30,8 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import SoftDeleteMixin
-from app.services.policy import INCLUDE_DELETED, get_visible
+from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
 from app.services.reads import (
-    PUBLIC_VERDICT_STATES,
     DisputeDetail,
     current_verdict,
     dispute_detail,

@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     SEE_DRAFTS = "see_drafts"
     SEE_DELETED = "see_deleted"
     SEE_ACCOUNTS = "see_accounts"  # users' and API tokens' change log
+    MANAGE_ACCOUNTS = "manage_accounts"  # users, roles, API tokens
 
 
 RULES: dict[Action, Role] = {
@@ -71,6 +72,7 @@ RULES: dict[Action, Role] = {
     Action.RESTORE: Role.EDITOR,
     Action.SEE_DELETED: Role.EDITOR,
     Action.SEE_ACCOUNTS: Role.ADMIN,
+    Action.MANAGE_ACCOUNTS: Role.ADMIN,
 }
 
 _DOING = {
@@ -80,6 +82,7 @@ _DOING = {
     Action.DELETE: "delete records", Action.RESTORE: "restore deleted records",
     Action.SEE_DRAFTS: "see drafts", Action.SEE_DELETED: "see deleted records",
     Action.SEE_ACCOUNTS: "see the accounts' change log",
+    Action.MANAGE_ACCOUNTS: "manage users, roles and API tokens",
 }
 
 
@@ -154,11 +157,15 @@ def viewer(user: User | None, *, include_deleted: bool = False) -> Viewer:
     return Viewer(user, include_deleted)
 
 
+# What readers see of verdicts: all but drafts (a withdrawal is public, with its reason).
+PUBLIC_VERDICT_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
+
+
 def verdict_states(viewer: Viewer) -> tuple[VerdictState, ...]:
     """The verdict states this viewer sees: drafts are for staff only."""
     if viewer.sees_drafts:
         return tuple(VerdictState)
-    return (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
+    return PUBLIC_VERDICT_STATES
 
 
 def shows_rating(state: VerdictState) -> bool:

@@ -25,8 +25,8 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.services.errors import NotFound
+from app.services.policy import PUBLIC_VERDICT_STATES
 
-PUBLIC_VERDICT_STATES = (VerdictState.PUBLISHED, VerdictState.WITHDRAWN)
 V = TypeVar("V")
 
 

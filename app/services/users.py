@@ -23,7 +23,7 @@ from app.services.errors import (
     StaleVersion,
     ValidationError,
 )
-from app.services.policy import lock_for_change
+from app.services.policy import Action, lock_for_change, require
 from app.services.uow import transaction
 
 TOKEN_PREFIX = "cc_"
@@ -32,7 +32,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 MIN_PASSWORD_LENGTH = 10
 
 
+def _require_admin(actor: User | None) -> None:
+    # None: the command line (`flask users ...`), where whoever runs it is the admin
+    if actor is not None:
+        require(actor, Action.MANAGE_ACCOUNTS)
+
+
 def normalise_email(email: str) -> str:
+    """The address as stored (trimmed, lower case); ValidationError if it is none."""
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
         raise ValidationError("Not an email address.", {"email": ["not an email address"]})
@@ -40,6 +47,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_user(email: str) -> User | None:
+    """The user with this address, if any."""
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
@@ -51,6 +59,10 @@ def create_user(
     *,
     actor: User | None = None,
 ) -> User:
+    """Create a user (a password of 10+ characters lets them sign in to the pages).
+    Admins (or the command line, `actor` None); ValidationError for a bad address, role
+    or password; Conflict when the address is taken. Commits."""
+    _require_admin(actor)
     email = normalise_email(email)
     try:
         role = Role(role)
@@ -123,6 +135,7 @@ def reset_password(
     """Give `user` a new password (10+ characters, else ValidationError) and end all
     their sessions. Commits, writing a revision with `reason` (the hash is never
     copied into revisions)."""
+    _require_admin(actor)
     _check_new_password(password)
     with transaction(actor=actor, reason=reason):
         lock_for_change(user)
@@ -135,6 +148,7 @@ def deactivate(user: User, *, actor: User | None, reason: str = "deactivated") -
     """Stop `user` signing in or using the API: ends all their sessions and revokes
     all their API tokens. InvalidTransition when already inactive. Commits, writing
     revisions (the user's and each token's) with `reason`."""
+    _require_admin(actor)
     now = utcnow()
     with transaction(actor=actor, reason=reason):
         lock_for_change(user)
@@ -152,6 +166,7 @@ def activate(user: User, *, actor: User | None, reason: str = "activated") -> Us
     """Let a deactivated user sign in again. Their old sessions stay ended and their
     API tokens stay revoked (issue new ones). InvalidTransition when already active.
     Commits, writing a revision with `reason`."""
+    _require_admin(actor)
     with transaction(actor=actor, reason=reason):
         lock_for_change(user)
         if user.active:
@@ -161,6 +176,9 @@ def activate(user: User, *, actor: User | None, reason: str = "activated") -> Us
 
 
 def set_role(user: User, role: Role | str, *, actor: User | None = None) -> User:
+    """Change a user's role. Admins (or the command line); ValidationError for an
+    unknown role. Commits."""
+    _require_admin(actor)
     try:
         role = Role(role)
     except ValueError:
@@ -168,12 +186,15 @@ def set_role(user: User, role: Role | str, *, actor: User | None = None) -> User
             f"Unknown role {role!r}.", {"role": [f"one of {', '.join(Role)}"]}
         ) from None
     with transaction(actor=actor, reason=f"role set to {role.value}"):
+        lock_for_change(user)
         user.role = role
     return user
 
 
 def issue_token(user: User, name: str, *, actor: User | None = None) -> tuple[ApiToken, str]:
-    """Create a token; the plaintext is returned once and never stored."""
+    """Issue a bearer token for `user`: the plaintext is returned once and never stored
+    (only its SHA-256). Admins (or the command line). Commits."""
+    _require_admin(actor)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -188,18 +209,24 @@ def issue_token(user: User, name: str, *, actor: User | None = None) -> tuple[Ap
 
 
 def revoke_token(token_id: int, *, actor: User | None = None) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound(f"Token {token_id} does not exist.")
-    if token.is_revoked:
-        raise InvalidTransition(f"Token {token_id} is already revoked.")
+    """Revoke a token: from the commit on it opens nothing. Admins (or the command
+    line); NotFound; InvalidTransition when it is already revoked. Commits."""
+    _require_admin(actor)
     with transaction(actor=actor, reason="token revoked"):
+        token = db.session.get(ApiToken, token_id)
+        if token is None:
+            raise NotFound(f"Token {token_id} does not exist.")
+        lock_for_change(token)
+        if token.is_revoked:
+            raise InvalidTransition(f"Token {token_id} is already revoked.")
         token.revoked_at = utcnow()
     return token
 
 
 def user_for_token(plaintext: str) -> User | None:
-    """The active user a bearer token belongs to, or None if unknown or revoked."""
+    """The active user a bearer token belongs to, or None if unknown or revoked. Notes
+    when it was last used (at most once a minute: reads would otherwise all write),
+    committing that."""
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return None
     token = db.session.scalar(
