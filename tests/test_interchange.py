@@ -130,6 +130,24 @@ def test_dangling_references_and_duplicates_are_refused(seeded, other):
     assert "already exists" in err.value.errors[0][2]
 
 
+def test_a_live_record_pointing_at_a_deleted_one_is_refused(seeded, other):
+    # Given an export where a dispute is deleted but its accounts were left live (what
+    # the app never leaves: they go with it), and a live claim's claimant deleted
+    lines = list(export_lines())
+    dispute_line = _line_of(lines, "disputes")
+    dispute = json.loads(lines[dispute_line])
+    dispute["deleted_at"] = "2026-12-01T10:00:00+00:00"
+    lines[dispute_line] = json.dumps(dispute)
+    # When it is imported, then it is refused, naming the lines, and nothing is written
+    with other.app_context():
+        with pytest.raises(ImportRefused) as err:
+            import_lines(lines)
+        named = [(f, m) for _, f, m in err.value.errors]
+        assert ("dispute_id", f"disputes {dispute['id']} is deleted, and a live record may "
+                "not point at a deleted one") in named
+        assert counts()["claims"] == 0
+
+
 def _line_of(lines: list[str], kind: str, index: int = 0) -> int:
     return [i for i, line in enumerate(lines) if f'"_type": "{kind}"' in line][index]
 

@@ -548,6 +548,48 @@ def _check_references(plans: dict[str, _TablePlan], by_table: dict[str, _Rows],
                                f"{target} {value} is neither in the file nor in the database"))
 
 
+def _check_live_references(plans: dict[str, _TablePlan], by_table: dict[str, _Rows],
+                           errors: list) -> None:
+    """A live row (no `deleted_at`) of the file points at no deleted row, of the file or
+    of the database: what deleting keeps true in the app (app/services/lifecycle.py)
+    holds for what is imported too."""
+    deleted_at = {name: plan.columns.index("deleted_at") for name, plan in plans.items()
+                  if "deleted_at" in plan.columns}
+    dead: dict[str, set[int]] = {
+        name: {row[plans[name].id_index] for row in rows.values if row[deleted_at[name]]
+               is not None}
+        for name, rows in by_table.items() if name in deleted_at}
+    in_file = {name: {row[plans[name].id_index] for row in rows.values}
+               for name, rows in by_table.items()}
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for name, rows in by_table.items():
+        if name not in deleted_at:
+            continue
+        for index, _, target in plans[name].references:
+            if target in deleted_at:
+                wanted[target] |= {row[index] for row in rows.values
+                                   if row[deleted_at[name]] is None and row[index] is not None}
+    for target, ids in wanted.items():
+        table = plans[target].table
+        ids = sorted(ids - in_file.get(target, set()))
+        for start in range(0, len(ids), 900):
+            dead.setdefault(target, set()).update(db.session.execute(
+                sa.select(table.c.id).where(table.c.id.in_(ids[start:start + 900]),
+                                            table.c.deleted_at.is_not(None))).scalars())
+    for name, rows in by_table.items():
+        if name not in deleted_at:
+            continue
+        for number, row in zip(rows.numbers, rows.values, strict=True):
+            if row[deleted_at[name]] is not None:
+                continue
+            for index, column, target in plans[name].references:
+                if row[index] in dead.get(target, ()):
+                    if len(errors) >= MAX_ERRORS:
+                        return
+                    errors.append((number, column, f"{target} {row[index]} is deleted, and "
+                                   "a live record may not point at a deleted one"))
+
+
 def _unique_keys(table: sa.Table) -> list[tuple[str, ...]]:
     """The column sets `table` holds unique, besides its id."""
     keys = [tuple(c.name for c in constraint.columns) for constraint in table.constraints
@@ -693,6 +735,8 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
     report.seconds["lines"] = checked - started
     if not errors:
         _check_references(plans, by_table, errors)
+    if not errors:
+        _check_live_references(plans, by_table, errors)
     if not errors:
         _check_unique(plans, by_table, errors)
         report.seconds["references"] = time.perf_counter() - checked
