@@ -71,28 +71,8 @@ CLAIMREVIEW_DOC = {
 
 
 def visible_rows(include_deleted: bool) -> sa.Select:
-    """The verdict rows (app/services/verdict_reads.py) this viewer may see: hidden with
-    a deleted claim or dispute; drafts for staff; deleted ones for editors who ask.
-
-    Readers see every state but drafts: written `state <> 'draft'` rather than IN
-    (published, withdrawn), which no planner can serve from the state index in
-    (updated_at, id) order, so none takes it and sorts every public verdict;
-    ix_verdicts_feed gives the order and a page costs the same at 1M verdicts as at 10k."""
-    stmt = verdict_reads.select_rows()
-    viewer = auth.viewer(include_deleted=include_deleted)
-    if not viewer.sees_drafts:
-        stmt = stmt.where(Verdict.state != VerdictState.DRAFT)
-    if viewer.sees_deleted:
-        stmt = stmt.execution_options(include_deleted=True)
-    return stmt
-
-
-def fetch(record_id: int) -> Verdict:
-    """The verdict if this viewer may see it: drafts are staff-only, as if absent."""
-    verdict = rec.fetch(Verdict, record_id)
-    if verdict.state not in policy.verdict_states(auth.viewer()):
-        raise NotFound(f"Verdict {record_id} does not exist.")
-    return verdict
+    """The verdict rows this caller may see (`verdict_reads.visible_rows`)."""
+    return verdict_reads.visible_rows(auth.viewer(include_deleted=include_deleted))
 
 
 @blp.route("")
@@ -215,7 +195,7 @@ class History(MethodView):
     @blp.response(200, VersionSchema(many=True))
     def get(self, record_id):
         """Every version of a verdict, with the reason for each"""
-        verdict = fetch(record_id)
+        verdict = rec.fetch(Verdict, record_id)
         versions = db.session.scalars(
             sa.select(VerdictVersion).where(VerdictVersion.verdict_id == verdict.id)
             .where(VerdictVersion.state.in_(policy.verdict_states(auth.viewer())))
@@ -234,7 +214,7 @@ class ClaimReview(MethodView):
                       "`Link: <…/history>; rel=\"version-history\"` points at its history.")
     def get(self, record_id):
         """schema.org ClaimReview (JSON-LD) of a published verdict"""
-        verdict = fetch(record_id)
+        verdict = rec.fetch(Verdict, record_id)
         # What the JSON-LD shows, in a fixed number of queries whatever the verdict (lazy
         # loads cost one per appearance otherwise); it fills the objects in the session.
         db.session.scalars(

@@ -29,7 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.extensions import db
-from app.models import Role, User, VerdictState
+from app.models import Role, User, Verdict, VerdictState
 from app.models.base import MAX_ID, SoftDeleteMixin
 from app.services.errors import (
     Conflict,
@@ -219,6 +219,8 @@ def get_visible(model: type[T], record_id: int, *, viewer: Viewer = ANONYMOUS) -
     # The identity map can hand back an object deleted earlier in this session.
     hidden = (isinstance(record, SoftDeleteMixin) and record.is_deleted
               and not viewer.sees_deleted)
+    if isinstance(record, Verdict) and record.state not in verdict_states(viewer):
+        hidden = True  # a draft, for readers: as if absent
     if record is None or hidden:
         raise NotFound(f"{model.__name__} {record_id} does not exist.")
     return record

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Claim, Stance, Verdict, VerdictState
 from app.models.base import utcnow
 from app.schemas.verdicts import VerdictSchema
-from app.services import lifecycle, verdict_reads
+from app.services import lifecycle, policy, verdict_reads
 from app.services import verdicts as service
 
 FEED = "/api/v1/verdicts"
@@ -101,7 +101,7 @@ def test_rows_of_hidden_claims_are_hidden_with_them(seeded, editor):
 
     # When the feed's rows are read, then that verdict is not among them
     ids = [row["id"] for row in verdict_reads.as_dicts(
-        db.session.execute(verdict_reads.select_rows()).all())]
+        db.session.execute(verdict_reads.visible_rows(policy.ANONYMOUS)).all())]
     assert ids and verdict.id not in ids
 
 

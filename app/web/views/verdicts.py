@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, url_for
 from app.models import RATING_LABELS, Claim, Verdict, VerdictState
 from app.services import listings, policy
 from app.services import verdicts as verdict_service
-from app.services.errors import NotFound
 from app.services.policy import Action
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
@@ -38,10 +37,7 @@ def _back_to_claim(verdict: Verdict):
 @bp.get("/verdicts/<int:verdict_id>")
 def verdict(verdict_id: int):
     """A verdict lives on its claim's page, with its whole history."""
-    verdict = policy.get_visible(Verdict, verdict_id, viewer=viewer())
-    if verdict.state not in policy.verdict_states(viewer()):
-        raise NotFound(f"Verdict {verdict_id} does not exist.")
-    return _back_to_claim(verdict)
+    return _back_to_claim(policy.get_visible(Verdict, verdict_id, viewer=viewer()))
 
 
 @bp.route("/claims/<int:claim_id>/verdicts/new", methods=["GET", "POST"])
