@@ -2,20 +2,10 @@
 what, and which transitions are allowed. The API, the pages, search, feeds, exports
 and the read models ask here; they keep no rules of their own.
 
-Who may do what (`RULES`, and the README's role table, which says the same):
-
-| action | journalist | editor | admin |
-| --- | --- | --- | --- |
-| log and edit events, sources, documents, disputes, accounts, quotes, links | yes | yes | yes |
-| draft verdicts; edit and delete drafts | yes | yes | yes |
-| publish, correct and withdraw verdicts; change a dispute's state | | yes | yes |
-| delete and restore records (other than drafts) | | yes | yes |
-| see drafts | yes | yes | yes |
-| see deleted records (when asking for them) | | yes | yes |
-
-Readers (and anonymous visitors) see what is published: no drafts, nothing deleted,
-nothing under a deleted parent (`app.services.lifecycle` deletes a record's children with
-it), and no rating of a withdrawn verdict.
+Who may do what is `RULES` (the README's role table says the same; a test holds them
+together). Readers (and anonymous visitors) see what is published: no drafts, nothing
+deleted, nothing under a deleted parent (`app.services.lifecycle` deletes a record's
+children with it), and no rating of a withdrawn verdict.
 """
 
 from __future__ import annotations
@@ -29,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.extensions import db
-from app.models import Role, User, Verdict, VerdictState
+from app.models import Revision, Role, User, Verdict, VerdictState
 from app.models.base import MAX_ID, SoftDeleteMixin
 from app.services.errors import (
     Conflict,
@@ -188,8 +178,6 @@ def visible_revisions(stmt: sa.Select, viewer: Viewer) -> sa.Select:
     revisions of public records that are live now; journalists those of every record of
     the newsroom that is live now (drafts included); editors also those of deleted
     records; admins also the accounts'."""
-    from app.models import Revision
-
     if allowed(viewer.user, Action.SEE_ACCOUNTS):
         return stmt
     if allowed(viewer.user, Action.SEE_DELETED):
