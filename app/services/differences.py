@@ -43,6 +43,13 @@ from app.services.quote_words import SPACE, Bracket, Marker, Quote, Text, Word, 
 
 KINDS = ("cosmetic", "editorial", "omission", "substitution", "insertion", "reordering")
 MEANINGS = ("negation", "antonym", "number", "name", "hedge")  # most serious first
+DETAILS = (
+    "case", "punctuation", "typography",  # cosmetic
+    "bracket_replacement", "bracket_insertion", "bracketed_letters", "sic",  # editorial
+    "number_format",
+    "ellipsis", "unmarked",  # omission
+    "bracket",  # substitution or insertion made in brackets
+)
 ALTERING_KINDS = frozenset({"substitution", "insertion", "reordering"})
 
 NEGATIONS = frozenset({
