@@ -86,7 +86,7 @@ REFERENCE_WORDS = frozenset({
     "that", "these", "those", "here", "there", "then", "himself", "herself", "itself",
     "themselves", "ourselves", "who", "whom", "which", "one",
 })
-_DETERMINERS = frozenset({"the", "a", "an"})
+DETERMINERS = frozenset({"the", "a", "an"})
 # Words that open a subordinate clause, and words that join clauses of equal rank.
 SUBORDINATORS = frozenset({"that", "which", "who", "whom", "whose", "where", "when",
                            "because", "although", "though", "while", "whereas", "if",
@@ -171,39 +171,37 @@ class _Side:
     surfaces: tuple[str, ...]
     names: tuple[bool, ...]
 
+    def carriers(self) -> list[tuple[str, str, str]]:
+        """(category, comparable form, word as written) for each meaning a word carries:
+        "won't" carries a negation ("not") and a modal ("will")."""
+        found = []
+        for i, (key, surface, name) in enumerate(
+                zip(self.keys, self.surfaces, self.names, strict=True)):
+            nxt = self.keys[i + 1] if i + 1 < len(self.keys) else ""
+            if is_negation(key):
+                found.append(("negation", "not", surface))
+            if _quantity(self.keys, i, surface):
+                found.append(("number", key, surface))
+            if name:
+                found.append(("name", key, surface))
+            approximates = key in APPROXIMATORS and (is_numeric(nxt) or nxt in QUANTITY_WORDS)
+            hedge = modal(key) or (key if key in HEDGES or approximates else None)
+            if hedge:
+                found.append(("hedge", hedge, surface))
+        return found
+
     def holding(self) -> dict[str, list[str]]:
         """Each meaning category -> the words (as written) that carry it."""
         found: dict[str, list[str]] = {m: [] for m in MEANINGS}
-        for i, (key, surface, name) in enumerate(zip(self.keys, self.surfaces, self.names,
-                                                     strict=True)):
-            nxt = self.keys[i + 1] if i + 1 < len(self.keys) else ""
-            if is_negation(key):
-                found["negation"].append(surface)
-            if _quantity(self.keys, i, surface):
-                found["number"].append(surface)
-            if name:
-                found["name"].append(surface)
-            if (modal(key) or key in HEDGES
-                    or (key in APPROXIMATORS and (is_numeric(nxt) or nxt in QUANTITY_WORDS))):
-                found["hedge"].append(surface)
+        for category, _, surface in self.carriers():
+            found[category].append(surface)
         return found
 
     def counted(self) -> dict[str, Counter]:
         """Each category -> the multiset of what carries it, in comparable form."""
         found: dict[str, Counter] = {m: Counter() for m in MEANINGS}
-        for i, (key, name) in enumerate(zip(self.keys, self.names, strict=True)):
-            nxt = self.keys[i + 1] if i + 1 < len(self.keys) else ""
-            if is_negation(key):
-                found["negation"]["not"] += 1
-            if _quantity(self.keys, i, self.surfaces[i]):
-                found["number"][key] += 1
-            if name:
-                found["name"][key] += 1
-            hedge = modal(key) or (key if key in HEDGES else None) or (
-                key if key in APPROXIMATORS and (is_numeric(nxt) or nxt in QUANTITY_WORDS)
-                else None)
-            if hedge:
-                found["hedge"][hedge] += 1
+        for category, form, _ in self.carriers():
+            found[category][form] += 1
         return found
 
 
@@ -474,10 +472,10 @@ def _bracketed(quote: Quote, stored: Text, op: Op) -> list[dict]:
             return [_difference("insertion", "bracket", shown, "", *_carried(inside))]
         return [_difference("editorial", "bracket_insertion", shown, "", *new_claims())]
     text = stored.surface(lo, hi)
-    if all(k in REFERENCE_WORDS or k in _DETERMINERS for k in r_keys):
+    if all(k in REFERENCE_WORDS or k in DETERMINERS for k in r_keys):
         return [_difference("editorial", "bracket_replacement", shown, text, *new_claims())]
     named = {k for k, name in zip(r_keys, replaced.names, strict=True) if name}
-    if named and all(k in named or k in _DETERMINERS or k in REFERENCE_WORDS for k in r_keys):
+    if named and all(k in named or k in DETERMINERS or k in REFERENCE_WORDS for k in r_keys):
         # English names its head last: "[the Russian leader]" describes someone,
         # "[Vladimir Putin]" names him
         head = b_keys[-1] if inside.names[-1] else None
@@ -501,7 +499,7 @@ def _respelt(a: str, b: str) -> bool:
 
 def _looks_like_name(source: str, word: Word) -> bool:
     surface = source[word.start : word.end]
-    return surface[:1].isupper() and word.key not in _DETERMINERS | REFERENCE_WORDS
+    return surface[:1].isupper() and word.key not in DETERMINERS | REFERENCE_WORDS
 
 
 def _sic(quote: Quote, stored: Text, op: Op) -> dict:

@@ -111,7 +111,7 @@ def state_reasons(integrity: QuoteIntegrity, differences: list[dict] | None) -> 
     else:
         deciding = [d for d in differences if d["kind"] != "cosmetic"]
     if not deciding:
-        return ("found as given" if integrity is QuoteIntegrity.VERBATIM else "close passage",)
+        return ("cosmetic differences only" if differences else "found as given",)
     return tuple(dict.fromkeys(reason(d) for d in deciding))
 
 

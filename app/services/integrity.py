@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 
 from app.models import QuoteIntegrity
 from app.services.differences import (
-    _DETERMINERS,
+    DETERMINERS,
     REFERENCE_WORDS,
     Op,
     alters,
@@ -295,10 +295,10 @@ def _stand_in(bracket: Bracket, stored: Text, edge: int, step: int, limit: int) 
         runs.append((lo, hi))
     for lo, hi in reversed(runs):
         keys = stored.keys[lo:hi]
-        if all(k in REFERENCE_WORDS or k in _DETERMINERS for k in keys) and any(
+        if all(k in REFERENCE_WORDS or k in DETERMINERS for k in keys) and any(
                 k in REFERENCE_WORDS for k in keys):
             return hi - lo
-        if set(keys) - _DETERMINERS and set(keys) <= inside | _DETERMINERS:
+        if set(keys) - DETERMINERS and set(keys) <= inside | DETERMINERS:
             return hi - lo
     for lo, hi in reversed(runs):
         if all(stored.names[lo:hi]):
