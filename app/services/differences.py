@@ -221,6 +221,10 @@ def _side(source: str, found: Sequence[Word], names: Sequence[bool]) -> _Side:
                  tuple(names))
 
 
+# A difference's keys, in the order the engine writes them and DifferenceSchema dumps them.
+FIELDS = ("kind", "detail", "quote", "text", "changes_meaning", "meaning", "words")
+
+
 def _difference(kind: str, detail: str | None, quote: str, text: str,
                 meaning: Iterable[str] = (), words: Iterable[str] = ()) -> dict:
     meaning = [m for m in MEANINGS if m in set(meaning)]

@@ -38,7 +38,7 @@ from app.models import (
 from app.services.errors import NotFound
 from app.services.reads import visible_verdict
 from app.services.records import MAX_ID
-from app.services.rows import RECORD_COLUMNS, iso, record_fields
+from app.services.rows import RECORD_COLUMNS, differences, iso, record_fields
 
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
@@ -214,7 +214,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
                  "document_id": q.document_id, "exact": q.exact, "prefix": q.prefix,
                  "suffix": q.suffix, "integrity": q.integrity.value,
                  "closest_match": q.closest_match, "diff": q.diff,
-                 "differences": q.differences,
+                 "differences": differences(q.differences),
                  "checked_at": iso(q.checked_at), "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
             "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),
