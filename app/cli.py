@@ -50,18 +50,36 @@ def seed_command() -> None:
 
 
 @click.command("verify-quotes")
-def verify_quotes_command() -> None:
-    """Re-check every quote against its document's stored text, with a summary."""
+@click.option("--list", "list_changes", is_flag=True,
+              help="Also list each quote whose state changed, with why.")
+def verify_quotes_command(list_changes: bool) -> None:
+    """Re-check every quote against its document's stored text: how many are in each
+    state, how many changed state and why."""
     from app.models import Quote
     from app.services.documents import verify_all_quotes
 
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Quote))
     with click.progressbar(length=total, label="Checking quotes", file=None) as bar:
-        summary = verify_all_quotes(progress=bar.update)
-    changed = summary.pop("changed", 0)
-    parts = [f"{summary.get(k, 0)} {k.replace('_', ' ')}"
+        found = verify_all_quotes(progress=bar.update)
+    parts = [f"{found.states.get(k, 0)} {k.replace('_', ' ')}"
              for k in ("verbatim", "altered", "not_found", "unchecked")]
-    click.echo(f"{total} quotes: " + ", ".join(parts) + f"; {changed} changed since last check.")
+    click.echo(f"{found.total} quotes: " + ", ".join(parts) + ".")
+    changed = len(found.changes)
+    click.echo(f"{changed} changed state since the last check" + (":" if changed else "."))
+    for (before, after), reasons in sorted(found.transitions().items()):
+        count = sum(1 for c in found.changes if (c.before, c.after) == (before, after))
+        why = "; ".join(f"{r}: {n}" for r, n in reasons.most_common())
+        click.echo(f"  {_state(before)} -> {_state(after)}: {count} ({why})")
+    if list_changes:
+        for change in found.changes:
+            click.echo(f"  quote {change.quote_id}: {_state(change.before)} -> "
+                       f"{_state(change.after)}: {'; '.join(change.reasons)}")
+    if found.updated:
+        click.echo(f"{found.updated} kept their state with new differences or passage.")
+
+
+def _state(value: str) -> str:
+    return value.replace("_", " ")
 
 
 @click.command("export")

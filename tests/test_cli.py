@@ -176,16 +176,62 @@ def test_verify_quotes_summarises_and_notices_changes(cli, seeded):
 
     result = cli.invoke(args=["verify-quotes"])
     assert result.exit_code == 0, result.output
-    summary = result.output.strip().splitlines()[-1]
-    assert summary == (
-        "15 quotes: 14 verbatim, 1 altered, 0 not found, 0 unchecked; 0 changed since last check."
-    )
+    assert result.output.strip().splitlines()[-2:] == [
+        "15 quotes: 14 verbatim, 1 altered, 0 not found, 0 unchecked.",
+        "0 changed state since the last check.",
+    ]
 
     # A document's stored text is replaced behind the quotes' back (e.g. a bulk import):
     doc = db.session.scalars(sa.select(Document).where(Document.title.like("Pentagon%"))).one()
     db.session.execute(sa.update(Document).where(Document.id == doc.id).values(text=""))
     db.session.commit()
     result = cli.invoke(args=["verify-quotes"])
-    assert "2 unchecked" in result.output and "2 changed" in result.output
+    assert "2 unchecked" in result.output
+    assert "2 changed state since the last check:" in result.output
+    assert "  altered -> unchecked: 1 (no stored text: 1)" in result.output
+    assert "  verbatim -> unchecked: 1 (no stored text: 1)" in result.output
     milley = db.session.scalars(sa.select(Quote).where(Quote.exact == "with 1000 troops")).one()
     assert milley.integrity.value == "unchecked" and milley.diff is None
+    assert milley.differences is None
+
+
+def test_verify_quotes_rechecks_an_archive_checked_by_the_old_rules(cli, client, seeded, editor):
+    from app.models import Claim, Document, Quote, QuoteIntegrity
+
+    # Given two quotes of the Daily Mail's text, added over the API...
+    doc = db.session.scalars(sa.select(Document).where(Document.title.like("Putin splits%"))
+                             ).one()
+    claim = db.session.scalars(sa.select(Claim).order_by(Claim.id)).first()
+    ids = {}
+    for exact in ("[The general] said the pair do not believe Putin has made a decision",
+                  "Milley said the pair … believe Putin has made a decision"):
+        response = client.post("/api/v1/quotes", json={
+            "claim_id": claim.id, "speaker_id": claim.claimant_id, "document_id": doc.id,
+            "exact": exact}, headers=editor.headers)
+        assert response.status_code == 201, response.get_json()
+        ids[exact[:4]] = response.get_json()["id"]
+    # ...as the previous rules stored them: brackets altered, any ellipsis verbatim,
+    # no differences recorded
+    for key, state in (("[The", QuoteIntegrity.ALTERED), ("Mill", QuoteIntegrity.VERBATIM)):
+        db.session.execute(sa.update(Quote).where(Quote.id == ids[key])
+                           .values(integrity=state, differences=None))
+    db.session.commit()
+
+    # When the archive is re-checked
+    result = cli.invoke(args=["verify-quotes", "--list"])
+
+    # Then it says how many changed state, and why
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert "17 quotes: 15 verbatim, 2 altered, 0 not found, 0 unchecked." in lines
+    assert "2 changed state since the last check:" in lines
+    assert ("  altered -> verbatim: 1 (editor's clarification in brackets: 1)") in lines
+    assert ("  verbatim -> altered: 1 (an ellipsis that drops a negation: 1)") in lines
+    assert (f"  quote {ids['Mill']}: verbatim -> altered: an ellipsis that drops a negation"
+            in lines)
+    clarified = db.session.get(Quote, ids["[The"])
+    assert clarified.integrity.value == "verbatim"
+    assert [d["detail"] for d in clarified.differences] == ["bracket_replacement"]
+    # and a second run finds nothing more to change
+    again = cli.invoke(args=["verify-quotes"]).output
+    assert "0 changed state since the last check." in again

@@ -133,6 +133,9 @@ class Quote(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     )
     closest_match: Mapped[str | None] = mapped_column(sa.Text)
     diff: Mapped[Any | None] = mapped_column(JSONType)
+    # Each difference from the stored text, classified (app.services.differences); null
+    # until checked against a passage.
+    differences: Mapped[Any | None] = mapped_column(JSONType)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 

@@ -32,6 +32,7 @@ from app.schemas.common import (
     Text,
 )
 from app.schemas.events import EventSchema
+from app.schemas.quotes import DifferenceSchema
 from app.services.policy import shows_rating
 
 
@@ -139,6 +140,7 @@ class DetailQuoteSchema(Schema):
     integrity = Enum(QuoteIntegrity)
     closest_match = fields.String(allow_none=True)
     diff = fields.Raw(allow_none=True)
+    differences = fields.List(fields.Nested(DifferenceSchema), allow_none=True)
     checked_at = fields.DateTime(allow_none=True)
     lock_version = fields.Integer()
 

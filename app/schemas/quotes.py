@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from app.models import Quote, QuoteIntegrity
 from app.models.base import max_length
 from app.schemas.common import Enum, Id, PageArgs, Prose, QueryId, RecordSchema, Schema
+from app.services.differences import DETAILS, KINDS, MEANINGS
 
 
 class QuoteFields(Schema):
@@ -19,6 +20,31 @@ class QuoteFields(Schema):
     suffix = Prose(max_length(Quote.suffix), load_default="")
 
 
+class DifferenceSchema(Schema):
+    """One difference between a quote and its document's stored text (computed)."""
+
+    kind = fields.String(validate=validate.OneOf(KINDS), metadata={
+        "description": "cosmetic (punctuation, case, typography); editorial (brackets, "
+                       "[sic], a number written another way); omission; substitution; "
+                       "insertion; reordering."})
+    detail = fields.String(allow_none=True, validate=validate.OneOf(DETAILS), metadata={
+        "description": "What exactly, within the kind: e.g. bracket_replacement, sic, "
+                       "number_format; ellipsis or unmarked for an omission."})
+    quote = fields.String(metadata={
+        "description": "The quote's side as written: its words, the ellipsis, or the "
+                       "brackets; empty for words the quote leaves out unmarked."})
+    text = fields.String(metadata={
+        "description": "The stored text's side: the words replaced, left out or moved; "
+                       "empty for words the quote adds."})
+    changes_meaning = fields.Boolean(metadata={
+        "description": "Whether it adds, drops or replaces a negation, number, name, modal "
+                       "or hedge, or puts an opposite in a word's place."})
+    meaning = fields.List(fields.String(validate=validate.OneOf(MEANINGS)), metadata={
+        "description": "What the change of meaning touches, most serious first."})
+    words = fields.List(fields.String(), metadata={
+        "description": "The words that carry the change of meaning, as written."})
+
+
 class QuoteSchema(QuoteFields, RecordSchema):
     claim_id = Id(required=True)
     integrity = Enum(QuoteIntegrity, dump_only=True, metadata={
@@ -26,6 +52,12 @@ class QuoteSchema(QuoteFields, RecordSchema):
     closest_match = fields.String(dump_only=True, allow_none=True)
     diff = fields.Raw(dump_only=True, allow_none=True,
                       metadata={"description": "Word differences when altered."})
+    differences = fields.List(
+        fields.Nested(DifferenceSchema), dump_only=True, allow_none=True, metadata={
+            "description": "Each difference from the stored text, classified; empty when "
+                           "found as given, null when there is no passage to compare "
+                           "(not found, unchecked, or not re-checked since this field "
+                           "came: `flask verify-quotes`)."})
     checked_at = fields.DateTime(dump_only=True, allow_none=True)
     checked_sha256 = fields.String(dump_only=True, allow_none=True)
 

@@ -42,7 +42,7 @@ from app.models.base import MAX_ID
 from app.services.errors import NotFound
 from app.services.policy import shows_rating
 from app.services.reads import visible_verdict
-from app.services.rows import RECORD_COLUMNS, iso, record_fields
+from app.services.rows import RECORD_COLUMNS, differences, iso, record_fields
 
 _CURRENT = aliased(VerdictVersion)  # a verdict's current version (a withdrawal's reason)
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
@@ -91,8 +91,8 @@ _STATEMENTS = {
     "appearances": _of_claims(ClaimAppearance, "document_id", "note",
                               order_by=(ClaimAppearance.id,)),
     "quotes": _of_claims(Quote, "id", "speaker_id", "document_id", "exact", "prefix",
-                         "suffix", "integrity", "closest_match", "diff", "checked_at",
-                         "lock_version", order_by=(Quote.id,)),
+                         "suffix", "integrity", "closest_match", "diff", "differences",
+                         "checked_at", "lock_version", order_by=(Quote.id,)),
     "verdicts": _of_claims(Verdict, "id", "state", "rating_value", "rationale",
                            "current_version", "published_at", "updated_at",
                            order_by=(Verdict.id,))
@@ -227,6 +227,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
                  "document_id": q.document_id, "exact": q.exact, "prefix": q.prefix,
                  "suffix": q.suffix, "integrity": q.integrity.value,
                  "closest_match": q.closest_match, "diff": q.diff,
+                 "differences": differences(q.differences),
                  "checked_at": iso(q.checked_at), "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
             "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from app.services.differences import FIELDS as DIFFERENCE_FIELDS
+
 # RecordSchema's fields: every stored record shows them.
 RECORD_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "lock_version")
 
@@ -20,3 +22,11 @@ def record_fields(row: Any) -> dict[str, Any]:
     return {"id": row.id, "created_at": iso(row.created_at),
             "updated_at": iso(row.updated_at), "deleted_at": iso(row.deleted_at),
             "lock_version": row.lock_version}
+
+
+def differences(value: list[dict] | None) -> list[dict] | None:
+    """A quote's stored differences with their keys in DifferenceSchema's order
+    (PostgreSQL's JSONB keeps no key order)."""
+    if value is None:
+        return None
+    return [{key: item.get(key) for key in DIFFERENCE_FIELDS} for item in value]

@@ -68,8 +68,9 @@ HINTS: dict[str, str] = {
     "on_background": "Speaking on condition of not being named, but identified by role.",
     "anonymous": "An unnamed source, as the reporting described it.",
     "documentary": "From a document: a readout, statement, transcript or record.",
-    "verbatim": "These exact words are in the stored text of the document.",
-    "altered": "A close but different passage is in the stored text: see the difference.",
+    "verbatim": "These words are in the stored text, or differ only as style allows "
+                "(brackets, [sic], punctuation, an ellipsis that changes no meaning).",
+    "altered": "The words differ from the stored text in a way that matters: see what differs.",
     "not_found": "These words are not in the stored text of the document.",
     "unchecked": "No stored text to check these words against.",
     "open": "Accounts are being gathered.",
@@ -79,6 +80,117 @@ HINTS: dict[str, str] = {
     "resolved": "The question has an answer the evidence supports.",
     "unresolvable": "The evidence cannot settle the question.",
 }
+
+
+# -- a quote's differences, in plain words (the data: app.services.differences) ----------
+
+# What a change of meaning does, by what it touches and whether words are lost, added or
+# changed.
+_CONSEQUENCES = {
+    "negation": ("the meaning is reversed",) * 3,
+    "antonym": ("the meaning is reversed",) * 3,
+    "number": ("a figure is lost", "a figure is added", "the figure changes"),
+    "name": ("a name is lost", "a name is added", "who or what is named changes"),
+    "hedge": ("a qualifier is lost", "a qualifier is added", "a qualifier changes"),
+}
+_COSMETIC = {"case": "case", "punctuation": "punctuation", "typography": "typography"}
+# Sentences shorter than this quote the words; longer ones name the words that matter.
+_SHORT_WORDS = 6
+_MAX_COSMETIC_SHOWN = 4
+
+
+def _q(words: str) -> str:
+    return f"“{words}”"
+
+
+def _gist(difference: dict, side: str) -> str:
+    """The words of one side, or, when they run long, the meaning-bearing ones."""
+    words = difference[side]
+    if len(words.split()) <= _SHORT_WORDS or not difference["words"]:
+        return _q(words)
+    return ", ".join(_q(w) for w in difference["words"])
+
+
+def _consequence(difference: dict) -> str:
+    if not difference["changes_meaning"]:
+        return ""
+    kind, detail = difference["kind"], difference["detail"]
+    if kind == "omission":
+        column = 0
+    elif kind == "insertion" or detail == "bracket_insertion":
+        column = 1
+    else:
+        column = 2
+    return ": " + _CONSEQUENCES[difference["meaning"][0]][column]
+
+
+def describe_difference(difference: dict) -> str:
+    """One difference in plain words: "Editor's clarification [The minister] for “She”",
+    "The omission drops “not”: the meaning is reversed"."""
+    kind, detail = difference["kind"], difference["detail"]
+    quote, text = difference["quote"], difference["text"]
+    if kind == "cosmetic":
+        sentence = f"{_COSMETIC.get(detail, detail)}: {_q(quote)} for {_q(text)}"
+    elif detail == "bracket_replacement":
+        sentence = f"editor's clarification {quote} for {_q(text)}"
+    elif detail == "bracket_insertion":
+        sentence = f"editor's insertion {quote}"
+    elif detail == "bracketed_letters":
+        sentence = f"letters changed in brackets: {_q(quote)} for {_q(text)}"
+    elif detail == "sic":
+        sentence = f"[sic] after {_q(text)}: the slip is the original's, kept as it is"
+    elif detail == "number_format":
+        sentence = f"the same number written another way: {_q(quote)} for {_q(text)}"
+    elif kind == "omission" and detail == "ellipsis":
+        verb = "drops" if difference["changes_meaning"] else "leaves out"
+        sentence = f"the omission {verb} {_gist(difference, 'text')}" if text else (
+            "an ellipsis where nothing is left out")
+    elif kind == "omission":
+        sentence = f"{_gist(difference, 'text')} is left out, with no ellipsis to show it"
+    elif kind == "substitution" and detail == "bracket":
+        sentence = f"the brackets {quote} replace {_q(text)}, which they do not stand for"
+    elif kind == "substitution":
+        sentence = f"{_q(quote)} in place of {_q(text)}"
+    elif kind == "insertion" and detail == "bracket":
+        sentence = f"the editor's words {quote} say something of their own"
+    elif kind == "insertion":
+        sentence = f"{_gist(difference, 'quote')} is added: the text does not have it"
+    else:
+        sentence = f"the words come in another order: {_q(quote)} where the text has {_q(text)}"
+    sentence += _consequence(difference)
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _rank(difference: dict) -> tuple[int, int]:
+    """Meaning-changing first (the most serious first), then other alterations, then
+    accepted editing, cosmetic last."""
+    from app.services.differences import MEANINGS, alters
+
+    if difference["changes_meaning"]:
+        return 0, MEANINGS.index(difference["meaning"][0])
+    if alters(difference):
+        return 1, 0
+    return (3, 0) if difference["kind"] == "cosmetic" else (2, 0)
+
+
+def differences_shown(quote: Any) -> list[dict[str, Any]]:
+    """A quote's differences as its page lists them: each with its sentence and kind,
+    meaning-changing ones first; the cosmetic ones together on one last line."""
+    found = getattr(quote, "differences", None) or []
+    ranked = sorted(found, key=_rank)
+    shown = [{"sentence": describe_difference(d), "kind": d["kind"],
+              "changes_meaning": d["changes_meaning"], "alters": _rank(d)[0] < 2}
+             for d in ranked if d["kind"] != "cosmetic"]
+    cosmetic = [d for d in ranked if d["kind"] == "cosmetic"]
+    if cosmetic:
+        parts = [describe_difference(d)[:1].lower() + describe_difference(d)[1:]
+                 for d in cosmetic[:_MAX_COSMETIC_SHOWN]]
+        more = len(cosmetic) - _MAX_COSMETIC_SHOWN
+        if more > 0:
+            parts.append(f"{more} more")
+        shown.append({"sentence": "Cosmetic only — " + "; ".join(parts), "kind": "cosmetic",
+                      "changes_meaning": False, "alters": False})
+    return shown
 
 
 PASSIVE = {
@@ -180,6 +292,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=label, hint=hint, passive=passive, dt=fmt_datetime, date=fmt_date,
         possessive=possessive, rating_class=rating_class,
+        differences_shown=differences_shown,
     )
     app.jinja_env.globals.update(
         account_name=account_name, account_title=account_title,

@@ -97,6 +97,46 @@ def test_quotes_get_their_integrity_computed(client, world, journalist):
     assert forged.status_code == 422 and "integrity" in forged.get_json()["error"]["fields"]
 
 
+def test_quotes_carry_their_differences_classified(client, world, journalist):
+    # Given a document with a minister's words
+    document = client.post("/api/v1/documents", json={
+        "title": "Budget speech", "text": "She said the plan was ready. “We will not raise "
+        "taxes this year,” she added."}, headers=journalist.headers).get_json()
+
+    def add(exact):
+        response = client.post("/api/v1/quotes", json={
+            "claim_id": world.claim_ids[1], "speaker_id": world.other_source_id,
+            "document_id": document["id"], "exact": exact}, headers=journalist.headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    # When one quote clarifies a pronoun in brackets and another drops the "not"
+    clarified = add("[The minister] said the plan was ready")
+    dropped = add("We will … raise taxes this year")
+
+    # Then each says what differs, and whether it changes the meaning
+    assert clarified["integrity"] == "verbatim"
+    assert clarified["differences"] == [
+        {"kind": "editorial", "detail": "bracket_replacement", "quote": "[The minister]",
+         "text": "She", "changes_meaning": False, "meaning": [], "words": []}]
+    assert dropped["integrity"] == "altered"
+    assert dropped["differences"] == [
+        {"kind": "omission", "detail": "ellipsis", "quote": "…", "text": "not",
+         "changes_meaning": True, "meaning": ["negation"], "words": ["not"]}]
+    assert client.get(f"/api/v1/quotes/{dropped['id']}").get_json()["differences"] == (
+        dropped["differences"])
+    # and the whole dispute shows them with its quotes
+    detail = client.get(f"/api/v1/disputes/{world.dispute_id}").get_json()
+    shown = {q["exact"]: q["differences"] for c in detail["claims"] for q in c["quotes"]}
+    assert shown == {"could be sacked": [], clarified["exact"]: clarified["differences"],
+                     dropped["exact"]: dropped["differences"]}
+    # and the OpenAPI document names the kinds a consumer will meet
+    spec = client.get("/api/v1/openapi.json").get_json()
+    difference = spec["components"]["schemas"]["Difference"]["properties"]
+    assert difference["kind"]["enum"] == ["cosmetic", "editorial", "omission", "substitution",
+                                          "insertion", "reordering"]
+
+
 def test_links_scoped_to_a_quote(client, world, journalist):
     quote_id = client.get(f"/api/v1/quotes?claim_id={world.claim_ids[0]}").get_json()[0]["id"]
     base = {"from_claim_id": world.claim_ids[1], "to_claim_id": world.claim_ids[0],

@@ -102,7 +102,7 @@ def a_published(w, j, e):
 
 def deleted(model, make_id: Callable):
     def setup(w, j, e):
-        record = policy.get_visible(model, make_id(w, j, e))
+        record = policy.get_visible(model, make_id(w, j, e), viewer=policy.Viewer(e))
         lifecycle.delete_record(record, actor=e)
         return record.id, {"reason": "back"}
 

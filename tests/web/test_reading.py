@@ -202,3 +202,70 @@ def test_draft_verdicts_are_not_reachable_by_readers(client, seeded):
     response = client.get(f"/verdicts/{public.id}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/claims/{public.claim_id}#verdict-{public.id}")
+
+
+def test_a_quotes_differences_are_said_in_plain_words_meaning_changing_first(
+        client, seeded, editor):
+    # Given two quotes of the Daily Mail's text on Milley's account, added over the API
+    from app.models import Document
+
+    claim = claim_where("1000 troops")
+    document = db.session.scalars(
+        sa.select(Document).where(Document.title.like("Putin splits%"))).one()
+    for exact in ("[The general] said the pair … believe Putin has made a decision",
+                  "Sure, with 1000 troops. You’ve got combined arms formations"):
+        response = client.post("/api/v1/quotes", json={
+            "claim_id": claim.id, "speaker_id": claim.claimant_id,
+            "document_id": document.id, "exact": exact}, headers=editor.headers)
+        assert response.status_code == 201, response.get_json()
+
+    # When a reader opens the account and the dispute
+    for url in (f"/claims/{claim.id}", f"/disputes/{claim.dispute_id}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = text(response)
+
+        # Then the omission that drops "do not" comes first, as changing the meaning, and
+        # the editor's clarification after it, in plain words
+        dropped = "The omission drops “do not”: the meaning is reversed"
+        clarified = "Editor's clarification [The general] for “Milley”"
+        assert dropped in page and clarified in page, page
+        assert page.index(dropped) < page.index(clarified)
+        body = response.get_data(as_text=True)
+        assert re.search(r'<li class="difference difference-omission changes-meaning">'
+                         r'<span class="visually-hidden">Changes the meaning: </span>'
+                         r'The omission drops “do not”', body)
+        # and a quote found as given says nothing more
+        assert "Sure, with 1000 troops. You’ve got combined arms formations" in page
+
+
+def test_each_kind_of_difference_has_its_sentence():
+    from app.services.integrity import check_quote
+    from app.web.templating import describe_difference
+
+    text = ("She said the plan was ready. “We will not raise taxes this year,” she added. "
+            "“It costs $5,000 per school, and Zelesnky agreed.”")
+
+    def said(exact):
+        return [describe_difference(d) for d in check_quote(exact, "", "", text).differences]
+
+    assert said("[The minister] said the plan was ready") == [
+        "Editor's clarification [The minister] for “She”"]
+    assert said("We will … raise taxes this year") == [
+        "The omission drops “not”: the meaning is reversed"]
+    assert said("It costs [only] $5,000 per school") == [
+        "Editor's insertion [only]: a qualifier is added"]
+    assert said("We will [never] raise taxes this year") == [
+        # both negate: what changes is how sweeping the denial is
+        "The brackets [never] replace “not”, which they do not stand for: a qualifier changes"]
+    assert said("It costs $5000 per school, and Zelesnky [sic] agreed") == [
+        "The same number written another way: “$5000” for “$5,000”",
+        "[sic] after “Zelesnky”: the slip is the original's, kept as it is"]
+    assert said("It costs $50,000 per school") == [
+        "“$50,000” in place of “$5,000”: the figure changes"]
+    assert said("We will not raise taxes next year") == [
+        "“next” in place of “this”"]
+    assert said("We will not raise any taxes this year") == [
+        "“any” is added: the text does not have it"]
+    assert said("We will not raise taxes this year") == []
+    assert said("she said the plan was ready") == ["Case: “she” for “She”"]
