@@ -16,9 +16,9 @@ from flask import current_app
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
 
 from app.api import auth, conditional
+from app.api.json import JsonBodyParser
 from app.extensions import limiter
 from app.services.policy import RULES, Action
 
@@ -75,7 +75,8 @@ def _mark(func: Callable, **info) -> None:
 class ApiBlueprint(Blueprint):
     # unknown=None: each schema's own Meta.unknown (RAISE) holds in every location, so an
     # unknown query parameter (a typo such as `?disput_id=`) is a 422 naming it, not ignored.
-    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+    # Bodies are read by orjson (app/api/json.py): bad JSON of any kind is a 400.
+    ARGUMENTS_PARSER = JsonBodyParser(unknown=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
