@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.digits import whole_number
 from app.models.base import MAX_ID, SLUG_PATTERN, max_length
 from app.models.revision import Revision
 
@@ -66,6 +67,19 @@ def Prose(max_length: int = 100_000, *, min_length: int = 0, **kwargs) -> Text: 
     return Text(validate=validate.Length(min_length, max_length), **kwargs)
 
 
+class Integer(fields.Integer):
+    """An integer; as text (a query string) only ASCII digits — marshmallow's int() would
+    also read "٣", " 3" or "3_000" (app/digits.py)."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not self.strict:
+            try:
+                value = whole_number(value, signed=True)
+            except ValueError:
+                raise self.make_error("invalid", input=value) from None
+        return super()._validated(value)
+
+
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
     """A record id: a positive 64-bit integer (larger ids cannot exist)."""
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
@@ -73,7 +87,7 @@ def Id(**kwargs) -> fields.Integer:  # noqa: N802
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     """An id given in the query string (strings are converted)."""
-    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
+    return Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="Lowercase letters, digits and single hyphens only.")
@@ -142,8 +156,8 @@ MAX_PAGE_SIZE = 100
 class PageArgs(Schema):
     """Page pagination; every list has a bounded page size and a stable order."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(
+    page = Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = Integer(
         load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE),
         metadata={"description": f"Items per page (at most {MAX_PAGE_SIZE})."},
     )

@@ -18,6 +18,7 @@ from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
+    Integer,
     Line,
     Prose,
     QueryId,
@@ -130,10 +131,10 @@ class FeedQuery(Schema):
         "description": "Only verdicts changed at or after this time (first sync)."})
     cursor = Line(200, metadata={
         "description": "Resume after this position (from X-Next-Cursor or Link next)."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 100))
+    limit = Integer(load_default=50, validate=validate.Range(1, 100))
     state = Enum(VerdictState, metadata={
         "description": "Readers see published and withdrawn verdicts only."})
-    rating_value = fields.Integer(validate=RATING)
+    rating_value = Integer(validate=RATING)
     claim_id = QueryId()
     dispute_id = QueryId()
     event_id = QueryId()

@@ -44,6 +44,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.digits import whole_number
 from app.models import (
     RATING_SCALE,
     Claim,
@@ -90,10 +91,30 @@ def slugify(text: str, limit: int = 120) -> str:
     return slug[:limit].rstrip("-")
 
 
+def to_int(value: Any) -> int:
+    """A number a form posts (ids, ratings): ASCII digits only, as in URLs (app/digits.py)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return whole_number(str(value))
+
+
 def to_id(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return to_int(value)
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads ASCII digits only (int() would take "٣" for 3)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = whole_number(str(valuelist[0]).strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value.")) from exc
 
 
 class IdSelectField(SelectField):
@@ -114,7 +135,7 @@ class IdSelectField(SelectField):
 
 class IdMultiSelectField(SelectMultipleField):
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, coerce=int, **kwargs)
+        super().__init__(label, validators, coerce=to_int, **kwargs)
 
     def set_choices(self, options: list[tuple[int, str]]) -> None:
         self.choices = [SelectChoice(value=str(v), label=text) for v, text in options]
@@ -145,7 +166,7 @@ class VersionedForm(FlaskForm):
     @property
     def expected_version(self) -> int | None:
         try:
-            return int(self.lock_version.data)
+            return whole_number(str(self.lock_version.data))
         except (TypeError, ValueError):
             return None
 
@@ -273,7 +294,7 @@ class ClaimFields(Form):
                        default=ClaimKind.FACTUAL_ASSERTION.value)
     sourcing_level = SelectField("Sourcing", choices=enum_choices(SourcingLevel),
                                  default=SourcingLevel.ON_RECORD.value)
-    independent_sources = IntegerField(
+    independent_sources = WholeNumberField(
         "Independent sources", default=1,
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000,
                                                          message="a number from 0 to 1000")],
@@ -440,7 +461,7 @@ class EvidenceForm(Form):
 
 
 class VerdictForm(VersionedForm):
-    rating_value = RadioField("Rating", choices=rating_choices(), coerce=int,
+    rating_value = RadioField("Rating", choices=rating_choices(), coerce=to_int,
                               validators=[InputRequired("choose a rating")])
     rationale = TextAreaField("Rationale",
                               validators=[DataRequired(REQUIRED), fits(Verdict.rationale)],

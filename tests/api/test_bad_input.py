@@ -4,6 +4,8 @@ sense, numbers of thousands of digits, non-ASCII digits where an id or a number 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from app.extensions import db
@@ -13,7 +15,11 @@ from tests.api.test_contracts import envelope
 
 DEEP = "[" * 10_000
 HUGE = "9" * 5_000
-ARABIC_THREE = "%D9%A3"  # "٣", which Python's int() reads as 3
+
+
+def arabic(number: int) -> str:
+    """`number` in Arabic-Indic digits, URL-quoted: int() reads "٣" as 3."""
+    return quote("".join(chr(0x0660 + int(d)) for d in str(number)))
 
 
 def events() -> int:
@@ -32,7 +38,8 @@ def events() -> int:
     ('{"slug": "e", "title": NaN}', "unexpected character"),
     ('{"slug": "e", "title": "t"', "unexpected end of data"),
     ('{"slug": "e", "title": "t"} trailing', "unexpected content after document"),
-])
+], ids=["deep", "deep-in-a-field", "5000-digits", "-5000-digits", "1e999", "NaN",
+        "unterminated", "trailing"])
 def test_json_bodies_that_cannot_be_read_are_400(client, journalist, body, reason):
     response = client.post("/api/v1/events", data=body, content_type="application/json",
                            headers=journalist.headers)
@@ -72,3 +79,35 @@ def test_an_empty_body_is_a_missing_body_and_whitespace_is_bad_json(client, jour
     blank = client.post("/api/v1/events", data=b"  ", content_type="application/json",
                         headers=journalist.headers)
     envelope(blank, 400)
+
+
+# -- numbers in paths and query strings ------------------------------------------------
+
+
+def test_non_ascii_digits_in_a_path_are_no_record(client, world, journalist):
+    url = f"/api/v1/events/{world.event_id}"
+    tag = client.get(url).headers["ETag"]
+    other = f"/api/v1/events/{arabic(world.event_id)}"
+    assert envelope(client.get(other), 404)["code"] == "not_found"
+    response = client.patch(other, json={"title": "Changed through another spelling"},
+                            headers=with_if_match(journalist.headers, tag))
+    envelope(response, 404)
+    assert client.get(url).get_json()["title"] == "The call"
+    envelope(client.get(f"/api/v1/disputes/{arabic(world.dispute_id)}"), 404)
+    envelope(client.get(f"/api/v1/events/{'%EF%BC%91'}"), 404)  # full-width "１"
+
+
+@pytest.mark.parametrize("query", [
+    f"page={arabic(3)}", f"per_page={arabic(20)}", f"page={HUGE}", "page=1_0", "page=+2",
+    "page=%202",
+], ids=["arabic-3", "arabic-20", "5000-digits", "1_0", "+2", "space-2"])
+def test_numbers_in_query_strings_are_ascii_digits(client, query):
+    name = query.partition("=")[0]
+    assert name in envelope(client.get(f"/api/v1/events?{query}"), 422)["fields"]
+
+
+def test_ids_in_query_strings_are_ascii_digits(client, world):
+    for query in (f"dispute_id={arabic(world.dispute_id)}", f"claim_id={HUGE}"):
+        name = query.partition("=")[0]
+        assert name in envelope(client.get(f"/api/v1/verdicts?{query}"), 422)["fields"]
+    assert client.get(f"/api/v1/claims?dispute_id={world.dispute_id}").status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from app.digits import whole_number
 from app.models import Dispute, DisputeState, Link, LinkScope, LinkType
 from app.services import disputes as dispute_service
 from app.services import links as link_service
@@ -63,7 +64,7 @@ def dispute(dispute_id: int):
 @bp.route("/disputes/new", methods=["GET", "POST"])
 @requires(Action.LOG)
 def new_dispute():
-    form = NewDisputeForm(event_id=request.args.get("event", type=int))
+    form = NewDisputeForm(event_id=request.args.get("event", type=whole_number))
     if not policy.allowed(actor(), Action.CHANGE_STATE):
         form.only_open()
     if request.method == "POST" and form.add_account.data:
@@ -140,8 +141,8 @@ def _short(text: str, limit: int = 60) -> str:
 @requires(Action.LOG)
 def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)
-    form = LinkForm(from_claim_id=request.args.get("from", type=int),
-                    to_claim_id=request.args.get("to", type=int))
+    form = LinkForm(from_claim_id=request.args.get("from", type=whole_number),
+                    to_claim_id=request.args.get("to", type=whole_number))
     _link_choices(form, detail)
     if form.validate_on_submit():
         quote_id = form.scope_quote_id.data
