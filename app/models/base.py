@@ -17,6 +17,11 @@ MAX_ID = 2**31 - 1
 # and forms all read this one pattern.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Characters no stored text holds: the control characters but tab, line feed and carriage
+# return (NUL among them: PostgreSQL refuses it). A regex character range, read by the API
+# schemas, their OpenAPI patterns and the forms alike.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -16,11 +16,10 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.digits import whole_number
-from app.models.base import MAX_ID, SLUG_PATTERN, max_length
+from app.models.base import CONTROL_CHARACTERS, MAX_ID, SLUG_PATTERN, max_length
 from app.models.revision import Revision
 
-# Control characters other than tab/newline/carriage return; NUL included.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 
 

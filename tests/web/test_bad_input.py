@@ -74,3 +74,21 @@ def test_a_rating_in_other_digits_is_refused(as_journalist, seeded):
                       {"rating_value": arabic_raw(2), "rationale": "Because."})
     assert response.status_code == 422 and field_error(response, "rating_value")
     assert db.session.scalar(sa.select(sa.func.count(Verdict.id))) == before
+
+
+@pytest.mark.parametrize("bad", ["nul\x00byte", "pasted\x0bline", "escape\x1b[0m"],
+                         ids=["nul", "vertical-tab", "escape"])
+def test_control_characters_in_a_form_are_the_fields_error(as_journalist, bad):
+    before = db.session.scalar(sa.select(sa.func.count(Event.id)))
+    response = submit(as_journalist, "/events/new", {
+        "title": bad, "slug": "", "summary": f"Summary with {bad}", "date_precision": "day",
+        "occurred_on": ""})
+    assert response.status_code == 422
+    assert field_error(response, "title") == "must not contain control characters"
+    assert field_error(response, "summary") == "must not contain control characters"
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == before
+
+
+def test_control_characters_in_a_sign_in_are_the_fields_error(client):
+    response = submit(client, "/sign-in", {"email": "ed\x00@example.org", "password": "x" * 12})
+    assert response.status_code == 422 and field_error(response, "email")
