@@ -8,4 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.query_args import canonical_query
+
 bp = Blueprint("web", __name__)
+# Query parameters a page does not read are redirected away (app/query_args.py).
+bp.before_request(canonical_query)

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.digits import whole_number
 from app.models import Dispute, DisputeState, Link, LinkScope, LinkType
+from app.query_args import query_args
 from app.services import disputes as dispute_service
 from app.services import links as link_service
 from app.services import listings, policy
@@ -40,6 +41,7 @@ def _letter(i: int) -> str:
 
 
 @bp.get("/disputes")
+@query_args("state", "page")
 def disputes():
     state = choice_arg("state", STATES)
     pagination = paginate(listings.disputes_query(DisputeState(state) if state else None))
@@ -62,6 +64,7 @@ def dispute(dispute_id: int):
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
+@query_args("event")
 @requires(Action.LOG)
 def new_dispute():
     form = NewDisputeForm(event_id=request.args.get("event", type=whole_number))
@@ -138,6 +141,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 @bp.route("/disputes/<int:dispute_id>/links/new", methods=["GET", "POST"])
+@query_args("from", "to")
 @requires(Action.LOG)
 def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)

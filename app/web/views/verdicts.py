@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import RATING_LABELS, Claim, Document, Verdict, VerdictState
+from app.query_args import query_args
 from app.services import listings, policy
 from app.services import verdicts as verdict_service
 from app.services.errors import NotFound
@@ -24,6 +25,7 @@ RATINGS = [str(v) for v in RATING_LABELS]
 
 
 @bp.get("/verdicts")
+@query_args("rating", "state", "page")
 def verdicts():
     rating = choice_arg("rating", RATINGS)
     state = choice_arg("state", [VerdictState.PUBLISHED.value, VerdictState.WITHDRAWN.value])
