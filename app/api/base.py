@@ -32,7 +32,7 @@ IF_MATCH = {
     "required": True,
     "description": "The ETag of the version you read (GET it first). 428 without it, "
                    "412 when the record changed since.",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1, "pattern": "[!-~]"},  # not blank
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",

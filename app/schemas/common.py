@@ -16,11 +16,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.digits import whole_number
-from app.models.base import CONTROL_CHARACTERS, MAX_ID, SLUG_PATTERN, max_length
+from app.models.base import CONTROL_CHARACTERS, MAX_ID, SLUG_PATTERN, URL_PATTERN, max_length
 from app.models.revision import Revision
 
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
+
+# The same rules as the OpenAPI document states them (`pattern`, ECMAScript syntax).
+TEXT_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
+LINE_PATTERN = f"^[^{CONTROL_CHARACTERS}\\t\\n\\r]*$"
 
 
 class Schema(ma.Schema):
@@ -42,6 +46,10 @@ class Text(fields.String):
     def __init__(self, *args, single_line: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.single_line = single_line
+        # What the document says of the field; a Regexp (a slug's) is stricter and says it.
+        if not any(isinstance(v, validate.Regexp) for v in self.validators):
+            self.metadata = {"pattern": LINE_PATTERN if single_line else TEXT_PATTERN,
+                             **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -96,9 +104,23 @@ def Slug(max_length: int, **kwargs) -> Text:  # noqa: N802
     return Text(single_line=True, validate=[validate.Length(1, max_length), SLUG], **kwargs)
 
 
-def Url(max_length: int, **kwargs) -> fields.Url:  # noqa: N802
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=max_length),
-                      **kwargs)
+URL = validate.Regexp(URL_PATTERN, error="An http(s) URI, e.g. https://example.org/page "
+                                         "(other characters percent-encoded).")
+
+
+def Url(max_length: int, **kwargs) -> Text:  # noqa: N802
+    """A web address: `format: uri` and `models.base.URL_PATTERN`, which the forms and
+    the OpenAPI document share."""
+    metadata = {"format": "uri", **kwargs.pop("metadata", {})}
+    return Text(single_line=True, validate=[validate.Length(max=max_length), URL],
+                metadata=metadata, **kwargs)
+
+
+# RFC 3339 (`format: date-time`) narrowed to what Python and the databases hold: no year
+# 0, no first or last day of the calendar (an offset would leave years 1..9999), no leap
+# second. The server reads more (naive times as UTC, a space for the T).
+DATETIME_PATTERN = ("^(?!0000|0001-01-01|9999-12-31)"
+                    "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9]")
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -107,9 +129,12 @@ class UTCDateTime(fields.AwareDateTime):
     default_error_messages = {"range": "Out of the range of storable datetimes."}
 
     def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": DATETIME_PATTERN, **kwargs.get("metadata", {})}
         super().__init__(default_timezone=UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        if isinstance(value, str):  # RFC 3339 allows "t" and "z"; Python reads capitals
+            value = value.upper()
         value = super()._deserialize(value, attr, data, **kwargs)
         try:
             return value.astimezone(UTC)
@@ -118,7 +143,9 @@ class UTCDateTime(fields.AwareDateTime):
 
 
 def Enum(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802
-    return fields.Enum(enum_cls, by_value=True, **kwargs)
+    # Values read as strings: the document says `type: string` beside the enum.
+    by_value = fields.String if issubclass(enum_cls, str) else True
+    return fields.Enum(enum_cls, by_value=by_value, **kwargs)
 
 
 class RecordSchema(Schema):

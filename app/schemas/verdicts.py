@@ -19,11 +19,11 @@ from app.schemas.common import (
     Enum,
     Id,
     Integer,
-    Line,
     Prose,
     QueryId,
     RecordSchema,
     Schema,
+    Text,
     UserRefSchema,
     UTCDateTime,
 )
@@ -44,6 +44,17 @@ class EvidenceSchema(Schema):
     document_id = Id(allow_none=True, load_default=None)
     stance = Enum(Stance, required=True)
     note = Prose(max_length(VerdictEvidence.note), load_default="")
+
+    # Exactly one of claim_id and document_id (services.verdicts holds it), as the
+    # OpenAPI document states it (app/api/openapi.py).
+    OPENAPI_SHAPES = [
+        {"title": "A claim", "required": ["claim_id"],
+         "properties": {"claim_id": {"type": "integer"},
+                        "document_id": {"not": {"type": "integer"}}}},
+        {"title": "A document", "required": ["document_id"],
+         "properties": {"document_id": {"type": "integer"},
+                        "claim_id": {"not": {"type": "integer"}}}},
+    ]
 
 
 class _Current:
@@ -129,8 +140,11 @@ class VersionSchema(Schema):
 class FeedQuery(Schema):
     updated_since = UTCDateTime(metadata={
         "description": "Only verdicts changed at or after this time (first sync)."})
-    cursor = Line(200, metadata={
-        "description": "Resume after this position (from X-Next-Cursor or Link next)."})
+    cursor = Text(single_line=True, validate=[
+        validate.Length(1, 200),
+        validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Not a cursor this API handed out.")],
+        metadata={"description": "Resume after this position (from X-Next-Cursor or Link "
+                                 "next): an opaque token only the API hands out."})
     limit = Integer(load_default=50, validate=validate.Range(1, 100))
     state = Enum(VerdictState, metadata={
         "description": "Readers see published and withdrawn verdicts only."})

@@ -14,6 +14,7 @@ from datetime import UTC
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.urls import iri_to_uri
 from wtforms import Form
 from wtforms.fields import (
     BooleanField,
@@ -34,7 +35,6 @@ from wtforms.fields import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -67,11 +67,12 @@ from app.models import (
     VerdictEvidence,
     VerdictVersion,
 )
-from app.models.base import CONTROL_CHARACTERS, SLUG_PATTERN, max_length
+from app.models.base import CONTROL_CHARACTERS, SLUG_PATTERN, URL_PATTERN, max_length
 from app.web.templating import label
 
 SLUG = Regexp(SLUG_PATTERN,
               message="lower-case letters, digits and single hyphens only, e.g. biden-call")
+WEB_ADDRESS = Regexp(URL_PATTERN, message="not a web address (https://...)")
 REQUIRED = "required"
 
 
@@ -96,6 +97,17 @@ def clean(value: Any) -> Any:
     """Every text field's filter: `no_control`, then surrounding spaces go."""
     value = no_control(value)
     return value.strip() if isinstance(value, str) else value
+
+
+def to_uri(value: Any) -> Any:
+    """A pasted address as the URI the API stores: non-ASCII percent-encoded, an
+    international host name in its xn-- form (https://bücher.de/ü -> xn--bcher-kva...)."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        return iri_to_uri(value)
+    except UnicodeError:  # a host IDNA cannot encode: the address check says so
+        return value
 
 
 def slugify(text: str, limit: int = 120) -> str:
@@ -241,9 +253,8 @@ class SourceForm(VersionedForm):
                                 filters=[clean], render_kw={"rows": 3},
                                 description="For anonymous sources: the description exactly "
                                             "as reported.")
-    url = StringField("Web address", filters=[clean],
-                      validators=[Optional(), fits(Source.url),
-                                  URL(message="not a web address (https://...)")])
+    url = StringField("Web address", filters=[clean, to_uri],
+                      validators=[Optional(), fits(Source.url), WEB_ADDRESS])
     parent_id = IdSelectField("Belongs to", blank="— nobody —",
                               description="Emily Horne belongs to the National Security "
                                           "Council, which belongs to the White House.")
@@ -263,9 +274,8 @@ class SourceForm(VersionedForm):
 class DocumentForm(VersionedForm):
     title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Document.title)],
                         filters=[clean])
-    url = StringField("Web address", filters=[clean],
-                      validators=[Optional(), fits(Document.url),
-                                  URL(message="not a web address (https://...)")])
+    url = StringField("Web address", filters=[clean, to_uri],
+                      validators=[Optional(), fits(Document.url), WEB_ADDRESS])
     publisher_id = IdSelectField("Publisher")
     published_at = UTCDateTime("Published (UTC)")
     text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[clean],

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Claim, Dispute, Event, Source, Verdict
+from app.models import Claim, Dispute, Document, Event, Source, Verdict
 from tests.api.test_bad_input import HUGE, arabic
 from tests.web.conftest import field_error, sign_in, submit
 from tests.web.test_forms import account, new_dispute_form
@@ -92,3 +92,18 @@ def test_control_characters_in_a_form_are_the_fields_error(as_journalist, bad):
 def test_control_characters_in_a_sign_in_are_the_fields_error(client):
     response = submit(client, "/sign-in", {"email": "ed\x00@example.org", "password": "x" * 12})
     assert response.status_code == 422 and field_error(response, "email")
+
+
+def test_a_pasted_address_is_stored_as_the_uri_the_api_takes(as_journalist):
+    """The forms and the API share one address rule (URIs); what people paste from a
+    browser's address bar — international names, spaces — is converted, not refused."""
+    response = submit(as_journalist, "/documents/new", {
+        "title": "Bericht", "url": " https://bücher.de/Außen ministerium?q=ü ", "text": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    stored = db.session.scalar(sa.select(Document.url).where(Document.title == "Bericht"))
+    assert stored == "https://xn--bcher-kva.de/Au%C3%9Fen%20ministerium?q=%C3%BC"
+    for bad in ("ftp://example.org/", "https://user:pw@example.org/", "javascript:alert(1)",
+                "example.org"):
+        refused = submit(as_journalist, "/documents/new", {"title": "T", "url": bad})
+        assert refused.status_code == 422, bad
+        assert "not a web address" in field_error(refused, "url")
