@@ -111,3 +111,23 @@ def test_ids_in_query_strings_are_ascii_digits(client, world):
         name = query.partition("=")[0]
         assert name in envelope(client.get(f"/api/v1/verdicts?{query}"), 422)["fields"]
     assert client.get(f"/api/v1/claims?dispute_id={world.dispute_id}").status_code == 200
+
+
+def test_a_nul_in_any_query_parameter_is_422_naming_it(client, editor):
+    """Every query parameter the document lists, on every GET, with a NUL (PostgreSQL
+    refuses one in a text value: the revision log's entity_type filter was a 500)."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    tried = 0
+    for path, item in spec["paths"].items():
+        operation = item.get("get")
+        if operation is None or "{" in path:
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            name = parameter["name"]
+            response = client.get(f"{path}?{name}=%00", headers=editor.headers)
+            fields = envelope(response, 422)["fields"]
+            assert name in fields or f"{name}.0" in fields, (path, parameter)
+            tried += 1
+    assert tried > 50
