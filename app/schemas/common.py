@@ -148,6 +148,14 @@ def Enum(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802
     return fields.Enum(enum_cls, by_value=by_value, **kwargs)
 
 
+def for_patch(schema_cls: type[ma.Schema]) -> ma.Schema:
+    """`schema_cls` as a PATCH reads it: every top-level field optional, but an item of a
+    list (an appearance, an evidence item) still whole. marshmallow's partial=True reaches
+    into nested schemas and let an appearance without its document_id through to the
+    service (a KeyError: 500); the document says such an item needs one."""
+    return schema_cls(partial=tuple(schema_cls().load_fields))
+
+
 class RecordSchema(Schema):
     """Fields every stored record shows: id, timestamps, its version (for If-Match)."""
 

@@ -131,3 +131,22 @@ def test_a_nul_in_any_query_parameter_is_422_naming_it(client, editor):
             assert name in fields or f"{name}.0" in fields, (path, parameter)
             tried += 1
     assert tried > 50
+
+
+def test_a_change_needs_whole_list_items(client, world, journalist):
+    """A PATCH may leave out any field, not half an item of a list it replaces (each was
+    a KeyError, a 500, when marshmallow's partial reached into the items)."""
+    from app.services import verdicts
+
+    draft = verdicts.draft_verdict(world.claim_ids[0], 2, "Misleading.", actor=journalist.user)
+    cases = [(f"/api/v1/claims/{world.claim_ids[0]}", {"appearances": [{"note": "x"}]},
+              "appearances.0.document_id"),
+             (f"/api/v1/claims/{world.claim_ids[0]}", {"attributions": [{"relation": "x"}]},
+              "attributions.0.source_id"),
+             (f"/api/v1/verdicts/{draft.id}", {"evidence": [{"claim_id": world.claim_ids[1]}]},
+              "evidence.0.stance")]
+    for url, body, field in cases:
+        tag = client.get(url, headers=journalist.headers).headers["ETag"]
+        response = client.patch(url, json=body, headers=with_if_match(journalist.headers, tag))
+        assert field in envelope(response, 422)["fields"], body
+        assert client.get(url, headers=journalist.headers).headers["ETag"] == tag
