@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Claim, Dispute, Document, Event, Source, Verdict
 from tests.api.test_bad_input import HUGE, arabic
-from tests.web.conftest import field_error, sign_in, submit
+from tests.web.conftest import csrf_token, field_error, sign_in, submit
 from tests.web.test_forms import account, new_dispute_form
 
 
@@ -107,3 +107,17 @@ def test_a_pasted_address_is_stored_as_the_uri_the_api_takes(as_journalist):
         refused = submit(as_journalist, "/documents/new", {"title": "T", "url": bad})
         assert refused.status_code == 422, bad
         assert "not a web address" in field_error(refused, "url")
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', '{"title": {"a": 1}}', '{"title": [1]}',
+                                  "[" * 10_000, '{"title": "Fine", "slug": "fine"}'],
+                         ids=["list", "string", "object-value", "list-value", "deep", "object"])
+def test_a_page_takes_a_form_not_json(as_journalist, body):
+    """Flask-WTF reads a JSON body into the form; a list or an object where it expects
+    strings was a 500."""
+    token = csrf_token(as_journalist, "/events/new")
+    before = db.session.scalar(sa.select(sa.func.count(Event.id)))
+    response = as_journalist.post("/events/new", data=body, content_type="application/json",
+                                  headers={"X-CSRFToken": token})
+    assert response.status_code == 415 and response.mimetype == "text/html"
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == before
