@@ -17,6 +17,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     app.config.from_object(config_class)
 
+    from app.digits import IntConverter
+
+    # Before any route is added (a rule binds its converters then): `<int:...>` in every
+    # path, API and pages alike, takes ASCII digits only.
+    app.url_map.converters["int"] = IntConverter
+
     _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])
     from app.extensions import db, install_sqlite_transactions, migrate
 

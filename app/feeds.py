@@ -19,9 +19,13 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Claim, Verdict, VerdictState, VerdictVersion
+from app.query_args import canonical_query
 from app.services.policy import PUBLIC_VERDICT_STATES, shows_rating
 
 bp = Blueprint("feeds", __name__)
+# Neither feed reads a query parameter: any is redirected away (app/query_args.py), so
+# `?utm_source=` or a random one cannot make a cache miss and rebuild the export.
+bp.before_request(canonical_query)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
 from werkzeug.exceptions import HTTPException
@@ -57,6 +56,7 @@ def register_api(app: Flask) -> None:
         verdicts,
     )
     from app.api.json import OrjsonProvider
+    from app.api.openapi import Plugin
     from app.errors import handle_http_exception
     from app.extensions import api, csrf
     from app.schemas.common import ErrorSchema
@@ -66,7 +66,7 @@ def register_api(app: Flask) -> None:
 
     api.ERROR_SCHEMA = ErrorSchema  # document our envelope for every error response
     api.init_app(app, spec_kwargs={
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "marshmallow_plugin": Plugin(schema_name_resolver=schema_name),
         "info": {"description": API_DESCRIPTION},
     })
     # flask-smorest's init_app registers its own HTTPException handler (another body

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import abort
 
 from app.api import auth, conditional
+from app.api.json import JsonBodyParser
 from app.extensions import limiter
 from app.services.policy import RULES, Action
 
@@ -31,7 +32,7 @@ IF_MATCH = {
     "required": True,
     "description": "The ETag of the version you read (GET it first). 428 without it, "
                    "412 when the record changed since.",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1, "pattern": "[!-~]"},  # not blank
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",
@@ -72,14 +73,34 @@ def _mark(func: Callable, **info) -> None:
     func._apidoc.setdefault(DOC_KEY, {}).update(info)
 
 
+def refuse_undeclared_query() -> None:
+    """An operation that declares no query arguments takes none: a 422 naming each one
+    given, as the schemas of the others do (app/query_args.py says why)."""
+    if not request.args or request.endpoint is None:
+        return
+    view = current_app.view_functions[request.endpoint]
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, method, None) if view_class is not None else view
+    if handler is None:  # OPTIONS and the like: Flask answers them
+        return
+    declared = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if any(argument["in"] in ("query", "querystring") for argument in declared):
+        return
+    abort(422, message="This operation takes no query parameters.",
+          messages={"query": {name: ["Unknown field."] for name in request.args}})
+
+
 class ApiBlueprint(Blueprint):
     # unknown=None: each schema's own Meta.unknown (RAISE) holds in every location, so an
     # unknown query parameter (a typo such as `?disput_id=`) is a 422 naming it, not ignored.
-    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+    # Bodies are read by orjson (app/api/json.py): bad JSON of any kind is a 400.
+    ARGUMENTS_PARSER = JsonBodyParser(unknown=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(auth.load_user)
+        self.before_request(refuse_undeclared_query)
         self.after_request(conditional.finalize)
         self._prepare_doc_cbks.append(self._prepare_counterclaim_doc)
 

@@ -12,7 +12,7 @@ from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Dispute
 from app.schemas.claims import ClaimPatchSchema, ClaimQuery, ClaimSchema
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.services import claims as service
 from app.services.policy import Action
 
@@ -60,7 +60,7 @@ class ClaimResource(MethodView):
         return rec.fetch(Claim, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(ClaimPatchSchema(partial=True))
+    @blp.arguments(for_patch(ClaimPatchSchema))
     @blp.response(200, ClaimSchema)
     def patch(self, data, record_id):
         """Change a claim (attributions/appearances, when given, replace the lists)"""

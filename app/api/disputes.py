@@ -12,7 +12,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Dispute
-from app.schemas.common import DeleteArgs
+from app.schemas.common import DeleteArgs, for_patch
 from app.schemas.disputes import (
     DisputeDetailSchema,
     DisputePatchSchema,
@@ -76,7 +76,7 @@ class DisputeResource(MethodView):
         return current_app.json.response(body)
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(DisputePatchSchema(partial=True))
+    @blp.arguments(for_patch(DisputePatchSchema))
     @blp.response(200, DisputeSchema)
     def patch(self, data, record_id):
         """Change a dispute's question, summary, slug or event"""

@@ -11,7 +11,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Document
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.documents import DocumentQuery, DocumentSchema
 from app.services import documents as service
 from app.services.policy import Action
@@ -52,7 +52,7 @@ class DocumentResource(MethodView):
         return rec.fetch(Document, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(DocumentSchema(partial=True))
+    @blp.arguments(for_patch(DocumentSchema))
     @blp.response(200, DocumentSchema)
     def patch(self, data, record_id):
         """Change a document (a new text re-checks its quotes)"""

@@ -10,7 +10,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Event
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.events import EventQuery, EventSchema
 from app.services import events as service
 from app.services.policy import Action
@@ -51,7 +51,7 @@ class EventResource(MethodView):
         return rec.fetch(Event, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(EventSchema(partial=True))
+    @blp.arguments(for_patch(EventSchema))
     @blp.response(200, EventSchema)
     def patch(self, data, record_id):
         """Change an event"""

@@ -12,7 +12,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Link
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.links import LinkPatchSchema, LinkQuery, LinkSchema
 from app.services import links as service
 from app.services.policy import Action
@@ -64,7 +64,7 @@ class LinkResource(MethodView):
         return rec.fetch(Link, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(LinkPatchSchema(partial=True))
+    @blp.arguments(for_patch(LinkPatchSchema))
     @blp.response(200, LinkSchema)
     def patch(self, data, record_id):
         """Change a link's type or note"""

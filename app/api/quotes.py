@@ -11,7 +11,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Claim, Dispute, Quote
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.quotes import QuotePatchSchema, QuoteQuery, QuoteSchema
 from app.services import claims as service
 from app.services.policy import Action
@@ -58,7 +58,7 @@ class QuoteResource(MethodView):
         return rec.fetch(Quote, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(QuotePatchSchema(partial=True))
+    @blp.arguments(for_patch(QuotePatchSchema))
     @blp.response(200, QuoteSchema)
     def patch(self, data, record_id):
         """Change a quote (new words or selector are checked again)"""

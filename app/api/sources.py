@@ -10,7 +10,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Source
-from app.schemas.common import DeleteArgs, DetailArgs
+from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.sources import SourceQuery, SourceSchema, TrackRecordSchema
 from app.services import sources as service
 from app.services.policy import Action
@@ -55,7 +55,7 @@ class SourceResource(MethodView):
         return rec.fetch(Source, record_id, include_deleted=query["include_deleted"])
 
     @blp.requires(Action.LOG, if_match=True)
-    @blp.arguments(SourceSchema(partial=True))
+    @blp.arguments(for_patch(SourceSchema))
     @blp.response(200, SourceSchema)
     def patch(self, data, record_id):
         """Change a source"""

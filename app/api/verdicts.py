@@ -28,7 +28,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema
+from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema, for_patch
 from app.schemas.verdicts import (
     CorrectionSchema,
     FeedQuery,
@@ -131,7 +131,7 @@ class VerdictResource(MethodView):
         return current_app.json.response(verdict_reads.as_dicts(rows)[0])
 
     @blp.requires(Action.DRAFT, if_match=True)
-    @blp.arguments(VerdictDraftPatchSchema(partial=True))
+    @blp.arguments(for_patch(VerdictDraftPatchSchema))
     @blp.response(200, VerdictSchema)
     def patch(self, data, record_id):
         """Change a draft (a published verdict is corrected instead)"""

@@ -17,6 +17,27 @@ MAX_ID = 2**31 - 1
 # and forms all read this one pattern.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Web addresses of sources and documents: an absolute http(s) URI (RFC 3986) whose host
+# is a domain name or an IPv4 address, without user:password@ (a way to disguise where a
+# link goes). Non-ASCII characters are percent-encoded, host names in their xn-- form: the
+# forms convert what people paste; the API takes URIs only, as its document says
+# (`format: uri` and this pattern). Plain ASCII classes, so Python and ECMAScript read
+# the pattern alike.
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP_LABEL = "[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+_PCHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+URL_PATTERN = (
+    "^[Hh][Tt][Tt][Pp][Ss]?://"
+    f"(?:(?:{_LABEL}\\.)+{_TOP_LABEL}\\.?|(?:[0-9]{{1,3}}\\.){{3}}[0-9]{{1,3}})"
+    "(?::[0-9]{1,5})?"
+    f"(?:/{_PCHAR}*)*(?:\\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$"
+)
+
+# Characters no stored text holds: the control characters but tab, line feed and carriage
+# return (NUL among them: PostgreSQL refuses it). A regex character range, read by the API
+# schemas, their OpenAPI patterns and the forms alike.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -60,7 +60,8 @@ class ClaimFields(Schema):
     attributions = fields.List(fields.Nested(AttributionSchema), load_default=list,
                                validate=validate.Length(max=20))
     appearances = fields.List(fields.Nested(AppearanceSchema), load_default=list,
-                              validate=validate.Length(max=100))
+                              validate=validate.Length(max=100), metadata={
+                                  "description": "Each document at most once."})
 
 
 class DisputeClaimSchema(ClaimFields):

@@ -15,12 +15,16 @@ from datetime import UTC, datetime
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.models.base import MAX_ID, SLUG_PATTERN, max_length
+from app.digits import whole_number
+from app.models.base import CONTROL_CHARACTERS, MAX_ID, SLUG_PATTERN, URL_PATTERN, max_length
 from app.models.revision import Revision
 
-# Control characters other than tab/newline/carriage return; NUL included.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
+
+# The same rules as the OpenAPI document states them (`pattern`, ECMAScript syntax).
+TEXT_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
+LINE_PATTERN = f"^[^{CONTROL_CHARACTERS}\\t\\n\\r]*$"
 
 
 class Schema(ma.Schema):
@@ -42,6 +46,10 @@ class Text(fields.String):
     def __init__(self, *args, single_line: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.single_line = single_line
+        # What the document says of the field; a Regexp (a slug's) is stricter and says it.
+        if not any(isinstance(v, validate.Regexp) for v in self.validators):
+            self.metadata = {"pattern": LINE_PATTERN if single_line else TEXT_PATTERN,
+                             **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -66,6 +74,19 @@ def Prose(max_length: int = 100_000, *, min_length: int = 0, **kwargs) -> Text: 
     return Text(validate=validate.Length(min_length, max_length), **kwargs)
 
 
+class Integer(fields.Integer):
+    """An integer; as text (a query string) only ASCII digits — marshmallow's int() would
+    also read "٣", " 3" or "3_000" (app/digits.py)."""
+
+    def _validated(self, value):
+        if isinstance(value, str) and not self.strict:
+            try:
+                value = whole_number(value, signed=True)
+            except ValueError:
+                raise self.make_error("invalid", input=value) from None
+        return super()._validated(value)
+
+
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
     """A record id: a positive 64-bit integer (larger ids cannot exist)."""
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
@@ -73,7 +94,7 @@ def Id(**kwargs) -> fields.Integer:  # noqa: N802
 
 def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
     """An id given in the query string (strings are converted)."""
-    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
+    return Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="Lowercase letters, digits and single hyphens only.")
@@ -83,9 +104,23 @@ def Slug(max_length: int, **kwargs) -> Text:  # noqa: N802
     return Text(single_line=True, validate=[validate.Length(1, max_length), SLUG], **kwargs)
 
 
-def Url(max_length: int, **kwargs) -> fields.Url:  # noqa: N802
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=max_length),
-                      **kwargs)
+URL = validate.Regexp(URL_PATTERN, error="An http(s) URI, e.g. https://example.org/page "
+                                         "(other characters percent-encoded).")
+
+
+def Url(max_length: int, **kwargs) -> Text:  # noqa: N802
+    """A web address: `format: uri` and `models.base.URL_PATTERN`, which the forms and
+    the OpenAPI document share."""
+    metadata = {"format": "uri", **kwargs.pop("metadata", {})}
+    return Text(single_line=True, validate=[validate.Length(max=max_length), URL],
+                metadata=metadata, **kwargs)
+
+
+# RFC 3339 (`format: date-time`) narrowed to what Python and the databases hold: no year
+# 0, no first or last day of the calendar (an offset would leave years 1..9999), no leap
+# second. The server reads more (naive times as UTC, a space for the T).
+DATETIME_PATTERN = ("^(?!0000|0001-01-01|9999-12-31)"
+                    "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9]")
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -94,9 +129,12 @@ class UTCDateTime(fields.AwareDateTime):
     default_error_messages = {"range": "Out of the range of storable datetimes."}
 
     def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": DATETIME_PATTERN, **kwargs.get("metadata", {})}
         super().__init__(default_timezone=UTC, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        if isinstance(value, str):  # RFC 3339 allows "t" and "z"; Python reads capitals
+            value = value.upper()
         value = super()._deserialize(value, attr, data, **kwargs)
         try:
             return value.astimezone(UTC)
@@ -105,7 +143,17 @@ class UTCDateTime(fields.AwareDateTime):
 
 
 def Enum(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802
-    return fields.Enum(enum_cls, by_value=True, **kwargs)
+    # Values read as strings: the document says `type: string` beside the enum.
+    by_value = fields.String if issubclass(enum_cls, str) else True
+    return fields.Enum(enum_cls, by_value=by_value, **kwargs)
+
+
+def for_patch(schema_cls: type[ma.Schema]) -> ma.Schema:
+    """`schema_cls` as a PATCH reads it: every top-level field optional, but an item of a
+    list (an appearance, an evidence item) still whole. marshmallow's partial=True reaches
+    into nested schemas and let an appearance without its document_id through to the
+    service (a KeyError: 500); the document says such an item needs one."""
+    return schema_cls(partial=tuple(schema_cls().load_fields))
 
 
 class RecordSchema(Schema):
@@ -142,8 +190,8 @@ MAX_PAGE_SIZE = 100
 class PageArgs(Schema):
     """Page pagination; every list has a bounded page size and a stable order."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(
+    page = Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = Integer(
         load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE),
         metadata={"description": f"Items per page (at most {MAX_PAGE_SIZE})."},
     )

@@ -12,7 +12,8 @@ from app.schemas.common import Enum, Line, PageArgs, Prose, RecordSchema, Slug, 
 class EventSchema(RecordSchema):
     slug = Slug(max_length(Event.slug), required=True)
     title = Line(max_length(Event.title), required=True)
-    occurred_on = fields.Date(allow_none=True, load_default=None)
+    occurred_on = fields.Date(allow_none=True, load_default=None, metadata={
+        "pattern": "^(?!0000)"})  # RFC 3339 has a year 0; Python's dates do not
     date_precision = Enum(DatePrecision, load_default=DatePrecision.DAY)
     summary = Prose(max_length(Event.summary), load_default="")
 

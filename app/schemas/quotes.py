@@ -23,25 +23,27 @@ class QuoteFields(Schema):
 class DifferenceSchema(Schema):
     """One difference between a quote and its document's stored text (computed)."""
 
-    kind = fields.String(validate=validate.OneOf(KINDS), metadata={
+    kind = fields.String(dump_only=True, validate=validate.OneOf(KINDS), metadata={
         "description": "cosmetic (punctuation, case, typography); editorial (brackets, "
                        "[sic], a number written another way); omission; substitution; "
                        "insertion; reordering."})
-    detail = fields.String(allow_none=True, validate=validate.OneOf(DETAILS), metadata={
+    detail = fields.String(dump_only=True, allow_none=True, validate=validate.OneOf(DETAILS),
+                           metadata={
         "description": "What exactly, within the kind: e.g. bracket_replacement, sic, "
                        "number_format; ellipsis or unmarked for an omission."})
-    quote = fields.String(metadata={
+    quote = fields.String(dump_only=True, metadata={
         "description": "The quote's side as written: its words, the ellipsis, or the "
                        "brackets; empty for words the quote leaves out unmarked."})
-    text = fields.String(metadata={
+    text = fields.String(dump_only=True, metadata={
         "description": "The stored text's side: the words replaced, left out or moved; "
                        "empty for words the quote adds."})
-    changes_meaning = fields.Boolean(metadata={
+    changes_meaning = fields.Boolean(dump_only=True, metadata={
         "description": "Whether it adds, drops or replaces a negation, number, name, modal "
                        "or hedge, or puts an opposite in a word's place."})
-    meaning = fields.List(fields.String(validate=validate.OneOf(MEANINGS)), metadata={
+    meaning = fields.List(fields.String(validate=validate.OneOf(MEANINGS)), dump_only=True,
+                          metadata={
         "description": "What the change of meaning touches, most serious first."})
-    words = fields.List(fields.String(), metadata={
+    words = fields.List(fields.String(), dump_only=True, metadata={
         "description": "The words that carry the change of meaning, as written."})
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from app.models import RevisionAction
-from app.schemas.common import Enum, PageArgs, QueryId, Schema, UserRefSchema, UTCDateTime
+from app.schemas.common import (
+    Enum,
+    Line,
+    PageArgs,
+    QueryId,
+    Schema,
+    UserRefSchema,
+    UTCDateTime,
+)
 
 
 class RevisionSchema(Schema):
@@ -24,7 +32,7 @@ class RevisionQuery(PageArgs):
     class Meta:
         exclude = ("include_deleted", "updated_since")
 
-    entity_type = fields.String(validate=validate.Length(1, 40))
+    entity_type = Line(40, metadata={"example": "claims"})
     entity_id = QueryId()
     actor_id = QueryId()
     action = Enum(RevisionAction)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.schemas.common import Schema, Text
+from app.schemas.common import Integer, Schema, Text
 
 KINDS = ("dispute", "claim", "quote", "source")
 
@@ -14,8 +14,8 @@ class SearchQuery(Schema):
              metadata={"description": "Words to find (stemmed; all must match)."})
     kind = fields.List(fields.String(validate=validate.OneOf(KINDS)),
                        metadata={"description": "Only these kinds (repeat the parameter)."})
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1000))
+    limit = Integer(load_default=20, validate=validate.Range(1, 100))
+    offset = Integer(load_default=0, validate=validate.Range(0, 1000))
 
 
 class SearchHitSchema(Schema):

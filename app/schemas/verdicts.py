@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, pre_dump, validate
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
 from app.models import (
     BEST_RATING,
@@ -18,11 +18,12 @@ from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
-    Line,
+    Integer,
     Prose,
     QueryId,
     RecordSchema,
     Schema,
+    Text,
     UserRefSchema,
     UTCDateTime,
 )
@@ -44,6 +45,24 @@ class EvidenceSchema(Schema):
     document_id = Id(allow_none=True, load_default=None)
     stance = Enum(Stance, required=True)
     note = Prose(max_length(VerdictEvidence.note), load_default="")
+
+    @validates_schema
+    def _one_target(self, data, **kwargs):
+        # refused here, before anything else is judged (a stale If-Match, say): the
+        # document states the rule, so a request breaking it is invalid as a whole
+        if (data.get("claim_id") is None) == (data.get("document_id") is None):
+            raise ValidationError("give exactly one of claim_id, document_id")
+
+    # Exactly one of claim_id and document_id (services.verdicts holds it too), as the
+    # OpenAPI document states it (app/api/openapi.py).
+    OPENAPI_SHAPES = [
+        {"title": "A claim", "required": ["claim_id"],
+         "properties": {"claim_id": {"type": "integer"},
+                        "document_id": {"not": {"type": "integer"}}}},
+        {"title": "A document", "required": ["document_id"],
+         "properties": {"document_id": {"type": "integer"},
+                        "claim_id": {"not": {"type": "integer"}}}},
+    ]
 
 
 class _Current:
@@ -168,12 +187,15 @@ class VersionSchema(Schema):
 class FeedQuery(Schema):
     updated_since = UTCDateTime(metadata={
         "description": "Only verdicts changed at or after this time (first sync)."})
-    cursor = Line(200, metadata={
-        "description": "Resume after this position (from X-Next-Cursor or Link next)."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 100))
+    cursor = Text(single_line=True, validate=[
+        validate.Length(1, 200),
+        validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Not a cursor this API handed out.")],
+        metadata={"description": "Resume after this position (from X-Next-Cursor or Link "
+                                 "next): an opaque token only the API hands out."})
+    limit = Integer(load_default=50, validate=validate.Range(1, 100))
     state = Enum(VerdictState, metadata={
         "description": "Readers see published and withdrawn verdicts only."})
-    rating_value = fields.Integer(validate=RATING)
+    rating_value = Integer(validate=RATING)
     claim_id = QueryId()
     dispute_id = QueryId()
     event_id = QueryId()

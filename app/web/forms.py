@@ -14,6 +14,7 @@ from datetime import UTC
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.urls import iri_to_uri
 from wtforms import Form
 from wtforms.fields import (
     BooleanField,
@@ -34,7 +35,6 @@ from wtforms.fields import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -44,6 +44,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.digits import whole_number
 from app.models import (
     RATING_SCALE,
     Claim,
@@ -66,11 +67,12 @@ from app.models import (
     VerdictEvidence,
     VerdictVersion,
 )
-from app.models.base import SLUG_PATTERN, max_length
+from app.models.base import CONTROL_CHARACTERS, SLUG_PATTERN, URL_PATTERN, max_length
 from app.web.templating import label
 
 SLUG = Regexp(SLUG_PATTERN,
               message="lower-case letters, digits and single hyphens only, e.g. biden-call")
+WEB_ADDRESS = Regexp(URL_PATTERN, message="not a web address (https://...)")
 REQUIRED = "required"
 
 
@@ -80,8 +82,32 @@ def fits(attribute) -> Length:
     return Length(max=limit, message=f"at most {limit:,} characters")
 
 
-def strip(value: Any) -> Any:
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def no_control(value: Any) -> Any:
+    """A text filter: a control character (NUL, or a vertical tab pasted from a word
+    processor) is the field's error, as in the API; the text stays in the form."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def clean(value: Any) -> Any:
+    """Every text field's filter: `no_control`, then surrounding spaces go."""
+    value = no_control(value)
     return value.strip() if isinstance(value, str) else value
+
+
+def to_uri(value: Any) -> Any:
+    """A pasted address as the URI the API stores: non-ASCII percent-encoded, an
+    international host name in its xn-- form (https://bücher.de/ü -> xn--bcher-kva...)."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        return iri_to_uri(value)
+    except UnicodeError:  # a host IDNA cannot encode: the address check says so
+        return value
 
 
 def slugify(text: str, limit: int = 120) -> str:
@@ -90,10 +116,30 @@ def slugify(text: str, limit: int = 120) -> str:
     return slug[:limit].rstrip("-")
 
 
+def to_int(value: Any) -> int:
+    """A number a form posts (ids, ratings): ASCII digits only, as in URLs (app/digits.py)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return whole_number(str(value))
+
+
 def to_id(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return to_int(value)
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads ASCII digits only (int() would take "٣" for 3)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = whole_number(str(valuelist[0]).strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value.")) from exc
 
 
 class IdSelectField(SelectField):
@@ -114,7 +160,7 @@ class IdSelectField(SelectField):
 
 class IdMultiSelectField(SelectMultipleField):
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, coerce=int, **kwargs)
+        super().__init__(label, validators, coerce=to_int, **kwargs)
 
     def set_choices(self, options: list[tuple[int, str]]) -> None:
         self.choices = [SelectChoice(value=str(v), label=text) for v, text in options]
@@ -158,7 +204,7 @@ class VersionedForm(FlaskForm):
     @property
     def expected_version(self) -> int | None:
         try:
-            return int(self.lock_version.data)
+            return whole_number(str(self.lock_version.data))
         except (TypeError, ValueError):
             return None
 
@@ -168,7 +214,7 @@ class VersionedForm(FlaskForm):
 
 class SignInForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Length(max=254)],
-                       filters=[strip], render_kw={"autocomplete": "username"})
+                       filters=[clean], render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired(REQUIRED), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Keep me signed in on this device")
@@ -184,15 +230,15 @@ class ActionForm(VersionedForm):
 
 class EventForm(VersionedForm):
     title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Event.title)],
-                        filters=[strip])
-    slug = StringField("Slug", validators=[Optional(), fits(Event.slug), SLUG], filters=[strip],
+                        filters=[clean])
+    slug = StringField("Slug", validators=[Optional(), fits(Event.slug), SLUG], filters=[clean],
                        description="Used in links. Left blank, it is made from the title.")
     occurred_on = DateField("Date", validators=[Optional()],
                             invalid_value_message="not a date (YYYY-MM-DD)")
     date_precision = SelectField("How precise is the date?",
                                  choices=enum_choices(DatePrecision),
                                  default=DatePrecision.DAY.value)
-    summary = TextAreaField("Summary", validators=[fits(Event.summary)], filters=[strip],
+    summary = TextAreaField("Summary", validators=[fits(Event.summary)], filters=[clean],
                             render_kw={"rows": 4})
 
     def data_for_service(self) -> dict[str, Any]:
@@ -207,22 +253,21 @@ class EventForm(VersionedForm):
 
 class SourceForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(REQUIRED), fits(Source.name)],
-                       filters=[strip],
+                       filters=[clean],
                        description="As the reporting names it; for an anonymous source, "
                                    "e.g. “An unnamed Ukrainian source”.")
-    slug = StringField("Slug", validators=[Optional(), fits(Source.slug), SLUG], filters=[strip],
+    slug = StringField("Slug", validators=[Optional(), fits(Source.slug), SLUG], filters=[clean],
                        description="Left blank, it is made from the name.")
     kind = SelectField("Kind", choices=enum_choices(SourceKind),
                        default=SourceKind.PERSON.value)
-    title = StringField("Role or position", validators=[fits(Source.title)], filters=[strip],
+    title = StringField("Role or position", validators=[fits(Source.title)], filters=[clean],
                         description="At the time, e.g. “NSC spokeswoman”.")
     description = TextAreaField("Description", validators=[fits(Source.description)],
-                                filters=[strip], render_kw={"rows": 3},
+                                filters=[clean], render_kw={"rows": 3},
                                 description="For anonymous sources: the description exactly "
                                             "as reported.")
-    url = StringField("Web address", filters=[strip],
-                      validators=[Optional(), fits(Source.url),
-                                  URL(message="not a web address (https://...)")])
+    url = StringField("Web address", filters=[clean, to_uri],
+                      validators=[Optional(), fits(Source.url), WEB_ADDRESS])
     parent_id = IdSelectField("Belongs to", blank="— nobody —",
                               description="Emily Horne belongs to the National Security "
                                           "Council, which belongs to the White House.")
@@ -241,13 +286,12 @@ class SourceForm(VersionedForm):
 
 class DocumentForm(VersionedForm):
     title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Document.title)],
-                        filters=[strip])
-    url = StringField("Web address", filters=[strip],
-                      validators=[Optional(), fits(Document.url),
-                                  URL(message="not a web address (https://...)")])
+                        filters=[clean])
+    url = StringField("Web address", filters=[clean, to_uri],
+                      validators=[Optional(), fits(Document.url), WEB_ADDRESS])
     publisher_id = IdSelectField("Publisher")
     published_at = UTCDateTime("Published (UTC)")
-    text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[strip],
+    text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[clean],
                          render_kw={"rows": 8},
                          description="The passages we rely on, pasted exactly — short "
                                      "excerpts, not whole articles. Quotes are checked "
@@ -268,7 +312,7 @@ class DocumentForm(VersionedForm):
 
 class AttributionForm(Form):
     source_id = IdSelectField("Carried by", blank="—")
-    relation = StringField("How", validators=[fits(ClaimAttribution.relation)], filters=[strip],
+    relation = StringField("How", validators=[fits(ClaimAttribution.relation)], filters=[clean],
                            default="citing", render_kw={"placeholder": "citing"})
 
     def is_blank(self) -> bool:
@@ -285,12 +329,12 @@ class ClaimFields(Form):
                              min_entries=2, max_entries=5)
     statement = TextAreaField("What is asserted",
                               validators=[DataRequired(REQUIRED), fits(Claim.statement)],
-                              filters=[strip], render_kw={"rows": 3})
+                              filters=[clean], render_kw={"rows": 3})
     kind = SelectField("Kind", choices=enum_choices(ClaimKind),
                        default=ClaimKind.FACTUAL_ASSERTION.value)
     sourcing_level = SelectField("Sourcing", choices=enum_choices(SourcingLevel),
                                  default=SourcingLevel.ON_RECORD.value)
-    independent_sources = IntegerField(
+    independent_sources = WholeNumberField(
         "Independent sources", default=1,
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000,
                                                          message="a number from 0 to 1000")],
@@ -337,12 +381,12 @@ class DisputeForm(VersionedForm):
     event_id = IdSelectField("Event", blank="— choose —", validators=[DataRequired(REQUIRED)])
     question = StringField("Question at issue",
                            validators=[DataRequired(REQUIRED), fits(Dispute.question)],
-                           filters=[strip],
+                           filters=[clean],
                            description="One question, e.g. Did Biden warn that Kyiv could "
                                        "be “sacked”?")
-    slug = StringField("Slug", validators=[Optional(), fits(Dispute.slug), SLUG], filters=[strip],
+    slug = StringField("Slug", validators=[Optional(), fits(Dispute.slug), SLUG], filters=[clean],
                        description="Left blank, it is made from the question.")
-    summary = TextAreaField("Summary", validators=[fits(Dispute.summary)], filters=[strip],
+    summary = TextAreaField("Summary", validators=[fits(Dispute.summary)], filters=[clean],
                             render_kw={"rows": 4})
 
     def data_for_service(self) -> dict[str, Any]:
@@ -399,12 +443,12 @@ class QuoteForm(VersionedForm):
                                 description="The document whose stored passages should "
                                             "contain these words.")
     exact = TextAreaField("Exact words", validators=[DataRequired(REQUIRED), fits(Quote.exact)],
-                          render_kw={"rows": 2},
+                          filters=[no_control], render_kw={"rows": 2},
                           description="As attributed, character for character.")
-    prefix = StringField("Words just before", validators=[fits(Quote.prefix)], filters=[strip],
+    prefix = StringField("Words just before", validators=[fits(Quote.prefix)], filters=[clean],
                          description="Optional: picks the right place when the words occur "
                                      "more than once.")
-    suffix = StringField("Words just after", validators=[fits(Quote.suffix)], filters=[strip])
+    suffix = StringField("Words just after", validators=[fits(Quote.suffix)], filters=[clean])
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -426,13 +470,13 @@ class LinkForm(VersionedForm):
     scope_quote_id = IdSelectField("Only these words of it", blank="— the whole account —",
                                    description="Scope: “no one said ‘sacked’” denies the "
                                                "word, not necessarily the warning.")
-    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[strip],
+    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[clean],
                          render_kw={"rows": 2})
 
 
 class LinkEditForm(VersionedForm):
     type = SelectField("Relation", choices=enum_choices(LinkType))
-    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[strip],
+    note = TextAreaField("Note", validators=[fits(Link.note)], filters=[clean],
                          render_kw={"rows": 2})
 
     def fill(self, record: Link) -> None:
@@ -448,7 +492,7 @@ class EvidenceForm(Form):
         SelectChoice(value=Stance.REFUTES.value, label="Refutes the claim"),
         SelectChoice(value=Stance.SUPPORTS.value, label="Supports the claim"),
     ])
-    note = StringField("Note", validators=[fits(VerdictEvidence.note)], filters=[strip])
+    note = StringField("Note", validators=[fits(VerdictEvidence.note)], filters=[clean])
 
     # A service error about evidence.N.claim_id / document_id belongs on `target`.
     error_fallback = "target"
@@ -469,11 +513,11 @@ class EvidenceForm(Form):
 
 
 class VerdictForm(VersionedForm):
-    rating_value = RadioField("Rating", choices=rating_choices(), coerce=int,
+    rating_value = RadioField("Rating", choices=rating_choices(), coerce=to_int,
                               validators=[InputRequired("choose a rating")])
     rationale = TextAreaField("Rationale",
                               validators=[DataRequired(REQUIRED), fits(Verdict.rationale)],
-                              filters=[strip], render_kw={"rows": 5},
+                              filters=[clean], render_kw={"rows": 5},
                               description="Why this rating, in plain words readers can check.")
     evidence = FieldList(FormField(EvidenceForm), "Evidence", min_entries=3, max_entries=20)
 
@@ -501,14 +545,14 @@ class VerdictForm(VersionedForm):
 class CorrectionForm(VerdictForm):
     reason = TextAreaField("Reason for the correction",
                            validators=[DataRequired(REQUIRED), fits(VerdictVersion.reason)],
-                           filters=[strip], render_kw={"rows": 3},
+                           filters=[clean], render_kw={"rows": 3},
                            description="Shown publicly in the verdict's history.")
 
 
 class WithdrawForm(VersionedForm):
     reason = TextAreaField("Reason for withdrawing",
                            validators=[DataRequired(REQUIRED), fits(VerdictVersion.reason)],
-                           filters=[strip], render_kw={"rows": 3},
+                           filters=[clean], render_kw={"rows": 3},
                            description="Shown publicly in the verdict's history.")
 
     def fill(self, record: Any) -> None:
@@ -517,7 +561,7 @@ class WithdrawForm(VersionedForm):
 
 class DisputeStateForm(VersionedForm):
     state = SelectField("New state", choices=enum_choices(DisputeState))
-    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
+    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[clean],
                            render_kw={"rows": 2}, description="Recorded in the change log.")
 
     def fill(self, record: Dispute) -> None:
@@ -525,7 +569,7 @@ class DisputeStateForm(VersionedForm):
 
 
 class DeleteForm(VersionedForm):
-    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[strip],
+    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[clean],
                            render_kw={"rows": 2},
                            description="Recorded in the change log. An editor can restore it.")
 
@@ -534,4 +578,4 @@ class DeleteForm(VersionedForm):
 
 
 class RestoreForm(FlaskForm):
-    reason = StringField("Reason", validators=[fits(Revision.reason)], filters=[strip])
+    reason = StringField("Reason", validators=[fits(Revision.reason)], filters=[clean])

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_sqlalchemy.pagination import Pagination
 
+from app.digits import whole_number
 from app.extensions import db
 from app.services import policy
 from app.services.errors import NotFound, ValidationError
@@ -20,16 +21,20 @@ PER_PAGE = 20
 
 def int_arg(name: str, *, default: int | None = None, minimum: int = 1,
             maximum: int = 2**31) -> int | None:
-    """An integer query argument; anything else is a 400 naming the argument."""
+    """An integer query argument (ASCII digits); anything else is a 422 naming it."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    try:
+        value = whole_number(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
         raise ValidationError(
             f"The {name} must be a whole number from {minimum}.",
             {name: [f"a whole number from {minimum} to {maximum}"]},
         )
-    return int(raw)
+    return value
 
 
 def choice_arg(name: str, allowed: list[str]) -> str | None:

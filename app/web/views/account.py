@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import limiter
+from app.query_args import query_args
 from app.services import users as user_service
 from app.web.auth import actor, safe_next
 from app.web.blueprint import bp
@@ -27,6 +28,7 @@ def _account_key() -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@query_args("next")
 @limiter.limit(SIGN_IN_LIMIT_PER_ADDRESS, methods=["POST"], exempt_when=_limits_off)
 @limiter.limit(SIGN_IN_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=_account_key,
                exempt_when=_limits_off)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from app.digits import whole_number
 from app.models import Dispute, DisputeState, Link, LinkScope
+from app.query_args import query_args
 from app.services import disputes as dispute_service
 from app.services import links as link_service
 from app.services import listings, policy
@@ -39,6 +41,7 @@ def _letter(i: int) -> str:
 
 
 @bp.get("/disputes")
+@query_args("state", "page")
 def disputes():
     state = choice_arg("state", STATES)
     pagination = paginate(listings.disputes_query(DisputeState(state) if state else None))
@@ -61,9 +64,10 @@ def dispute(dispute_id: int):
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
+@query_args("event")
 @requires(Action.LOG)
 def new_dispute():
-    form = NewDisputeForm(event_id=request.args.get("event", type=int))
+    form = NewDisputeForm(event_id=request.args.get("event", type=whole_number))
     if not policy.allowed(actor(), Action.CHANGE_STATE):
         form.only_open()
     if request.method == "POST" and form.add_account.data:
@@ -135,11 +139,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 @bp.route("/disputes/<int:dispute_id>/links/new", methods=["GET", "POST"])
+@query_args("from", "to")
 @requires(Action.LOG)
 def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)
-    form = LinkForm(from_claim_id=request.args.get("from", type=int),
-                    to_claim_id=request.args.get("to", type=int))
+    form = LinkForm(from_claim_id=request.args.get("from", type=whole_number),
+                    to_claim_id=request.args.get("to", type=whole_number))
     _link_choices(form, detail)
     if form.validate_on_submit():
         quote_id = form.scope_quote_id.data

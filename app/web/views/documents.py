@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import Document
+from app.query_args import query_args
 from app.services import documents as document_service
 from app.services import listings, policy
 from app.services.errors import NotFound
@@ -17,6 +18,7 @@ from app.web.pages import deleted_or_404, paginate
 
 
 @bp.get("/documents")
+@query_args("page")
 def documents():
     return render_template("documents/list.html",
                            pagination=paginate(listings.documents_query()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import Event
+from app.query_args import query_args
 from app.services import events as event_service
 from app.services import listings, policy
 from app.services.errors import NotFound
@@ -17,6 +18,7 @@ from app.web.pages import deleted_or_404, paginate
 
 
 @bp.get("/events")
+@query_args("page")
 def events():
     return render_template("events/list.html", pagination=paginate(listings.events_query()))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from app.query_args import query_args
 from app.services import listings
 from app.services import search as search_service
 from app.services.errors import ValidationError
@@ -31,6 +32,7 @@ def ratings():
 
 
 @bp.get("/search")
+@query_args("q", "kind", "page")
 def search():
     q = request.args.get("q", "")
     kind = choice_arg("kind", SEARCH_KINDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import Source, SourceKind
+from app.query_args import query_args
 from app.services import listings, policy
 from app.services import sources as source_service
 from app.services.errors import NotFound
@@ -20,6 +21,7 @@ KINDS = [k.value for k in SourceKind]
 
 
 @bp.get("/sources")
+@query_args("kind", "page")
 def sources():
     kind = choice_arg("kind", KINDS)
     return render_template("sources/list.html", kind=kind, kinds=KINDS,

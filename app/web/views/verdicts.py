@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import RATING_LABELS, Claim, Verdict, VerdictState
+from app.query_args import query_args
 from app.services import listings, policy
 from app.services import verdicts as verdict_service
 from app.services.policy import Action
@@ -19,6 +20,7 @@ RATINGS = [str(v) for v in RATING_LABELS]
 
 
 @bp.get("/verdicts")
+@query_args("rating", "state", "page")
 def verdicts():
     rating = choice_arg("rating", RATINGS)
     state = choice_arg("state", [VerdictState.PUBLISHED.value, VerdictState.WITHDRAWN.value])
