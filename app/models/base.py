@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -16,6 +17,10 @@ MAX_ID = 2**31 - 1
 # Slugs: lower-case words joined by single hyphens ("biden-call"). Models, API schemas
 # and forms all read this one pattern.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+# JSON documents: JSONB on PostgreSQL.
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:
