@@ -1,4 +1,7 @@
-"""Documents, their stored text snapshots, and quote checking."""
+"""Documents, the passages pasted into them (each a manual version), and quote checking.
+
+Captures of a document's URL are `app.services.captures`; its versions, and how quotes
+follow them, `app.services.versions`."""
 
 from __future__ import annotations
 
@@ -7,26 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Document, DocumentSnapshot, Quote, Source, User, utcnow
-from app.services.integrity import check_quote
+from app.models import Document, Quote, Source, User
+from app.services import versions
+from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
-
-def _snapshot(document: Document, actor: User | None) -> None:
-    if document.text:
-        db.session.add(
-            DocumentSnapshot(
-                document=document,
-                text=document.text,
-                sha256=document.text_sha256,
-                captured_by_id=actor.id if actor else None,
-            )
-        )
+verify_quote = versions.verify_quote  # services that add or change quotes check them
 
 
 def create_document(*, actor: User, **fields: Any) -> Document:
-    """Add a document (its text becomes its first snapshot). Journalists and up;
+    """Add a document (its text becomes its first version). Journalists and up;
     ValidationError naming a publisher that does not exist; Conflict on a URL taken.
     Commits."""
     require(actor, Action.LOG)
@@ -34,7 +28,7 @@ def create_document(*, actor: User, **fields: Any) -> Document:
         resolve(Source, fields.get("publisher_id"), "publisher_id")
         document = Document(**fields)
         db.session.add(document)
-        _snapshot(document, actor)
+        versions.add_manual_version(document, actor=actor)
     return document
 
 
@@ -42,8 +36,9 @@ def update_document(
     document: Document, changes: dict[str, Any], *, actor: User,
     expected_version: int | None = None, reason: str = "",
 ) -> Document:
-    """Change a document; a new text becomes a new snapshot and its quotes are checked
-    again. Journalists and up; ValidationError naming a publisher that does not exist;
+    """Change a document; a new text becomes its next (manual) version and its quotes
+    are checked again. Journalists and up; ValidationError naming a publisher that does
+    not exist, or an emptied text (versions are kept: paste the new passage instead);
     StaleVersion; Conflict on a URL taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
@@ -54,30 +49,21 @@ def update_document(
         for key, value in changes.items():
             setattr(document, key, value)
         if document.text_sha256 != old_sha:
-            _snapshot(document, actor)
-            quotes = db.session.scalars(sa.select(Quote).where(Quote.document_id == document.id))
-            for quote in quotes:
-                verify_quote(quote)
+            if not document.text and versions.version_texts(document.id):
+                message = ("The stored versions are kept; to replace the passage, paste "
+                           "the new one.")
+                raise ValidationError(message, {"text": [message]})
+            versions.add_manual_version(document, actor=actor)
+            db.session.flush()
+            versions.verify_document_quotes(document)
     return document
-
-
-def verify_quote(quote: Quote) -> Quote:
-    """Recompute a quote's integrity against its document's current text (no commit)."""
-    text = quote.document.text if quote.document is not None else None
-    result = check_quote(quote.exact, quote.prefix, quote.suffix, text)
-    quote.integrity = result.integrity
-    quote.closest_match = result.closest_match
-    quote.diff = result.diff
-    quote.checked_at = utcnow() if text else None
-    quote.checked_sha256 = quote.document.text_sha256 if text else None
-    return quote
 
 
 def verify_all_quotes(
     *, actor: User | None = None, batch_size: int = 500, progress=None
 ) -> dict[str, int]:
-    """Re-check every quote against its document's current text, in batches (one
-    commit each, so a long run can be interrupted and resumed). Returns a summary
+    """Re-check every quote against its document's versions, in batches (one commit
+    each, so a long run can be interrupted and resumed). Returns a summary
     {integrity: count, "changed": n}."""
     from collections import Counter
 
@@ -90,14 +76,20 @@ def verify_all_quotes(
             sa.select(Quote).where(Quote.id > last_id).order_by(Quote.id).limit(batch_size)
             .options(joinedload(Quote.document))
         ).all()
+        texts: dict[int | None, list] = {}
         if not batch:
             break
         with transaction(actor=actor, reason="verify-quotes"):
             for quote in batch:
-                before = (quote.integrity, quote.closest_match, quote.diff)
-                verify_quote(quote)
+                before = (quote.integrity, quote.closest_match, quote.diff,
+                          quote.checked_version)
+                if quote.document_id not in texts:
+                    texts[quote.document_id] = versions.version_texts(
+                        quote.document_id if quote.document is not None else None)
+                verify_quote(quote, texts[quote.document_id])
                 summary[quote.integrity.value] += 1
-                if (quote.integrity, quote.closest_match, quote.diff) != before:
+                if (quote.integrity, quote.closest_match, quote.diff,
+                        quote.checked_version) != before:
                     summary["changed"] += 1
         last_id = batch[-1].id
         if progress:
