@@ -140,6 +140,9 @@ class DetailQuoteSchema(Schema):
     closest_match = fields.String(allow_none=True)
     diff = fields.Raw(allow_none=True)
     checked_at = fields.DateTime(allow_none=True)
+    checked_version = fields.Integer(allow_none=True)
+    last_seen_version = fields.Integer(allow_none=True)
+    changed_version = fields.Integer(allow_none=True)
     lock_version = fields.Integer()
 
 
