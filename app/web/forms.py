@@ -247,11 +247,17 @@ class DocumentForm(VersionedForm):
                                   URL(message="not a web address (https://...)")])
     publisher_id = IdSelectField("Publisher")
     published_at = UTCDateTime("Published (UTC)")
+    archive_url = StringField("Archived copy", filters=[strip],
+                              validators=[Optional(), fits(Document.archive_url),
+                                          URL(message="not a web address (https://...)")],
+                              description="Optional: the page in an external web archive "
+                                          "(e.g. web.archive.org).")
     text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[strip],
                          render_kw={"rows": 8},
                          description="The passages we rely on, pasted exactly — short "
-                                     "excerpts, not whole articles. Quotes are checked "
-                                     "against this text.")
+                                     "excerpts, not whole articles — or leave it to a "
+                                     "capture of the page. Quotes are checked against the "
+                                     "newest text; every text it had is kept as a version.")
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -259,6 +265,7 @@ class DocumentForm(VersionedForm):
             "url": self.url.data or None,
             "publisher_id": self.publisher_id.data,
             "published_at": self.published_at.data,
+            "archive_url": self.archive_url.data or None,
             "text": self.text.data or "",
         }
 

@@ -44,6 +44,15 @@ LABELS: dict[str, str] = {
     "altered": "Altered",
     "not_found": "Not found",
     "unchecked": "Unchecked",
+    "removed": "Removed",
+    # document versions
+    "manual": "Pasted by hand",
+    "capture": "Captured",
+    "first": "First",
+    "changed": "Changed",
+    "gone": "Gone",
+    "back": "Back",
+    "same": "Same text",
     # source kinds
     "person": "Person",
     "outlet": "News outlet",
@@ -72,6 +81,8 @@ HINTS: dict[str, str] = {
     "altered": "A close but different passage is in the stored text: see the difference.",
     "not_found": "These words are not in the stored text of the document.",
     "unchecked": "No stored text to check these words against.",
+    "removed": "These words were in an earlier version of the document and are no longer "
+               "where they were: the source changed them.",
     "open": "Accounts are being gathered.",
     "contested": "The accounts conflict and no side has withdrawn.",
     "conceded": "A side withdrew its account.",
@@ -119,6 +130,11 @@ def fmt_date(value: date | datetime | None, precision: Any = DatePrecision.DAY) 
     if precision == "approximate":
         return "around " + value.strftime("%B %Y")
     return value.strftime("%-d %B %Y")
+
+
+def short_date(value: date | datetime | None) -> str:
+    """"28 Jan 2022"."""
+    return value.strftime("%-d %b %Y") if value is not None else "undated"
 
 
 def _lower_first(text: str) -> str:
@@ -179,7 +195,7 @@ def _viewer():
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=label, hint=hint, passive=passive, dt=fmt_datetime, date=fmt_date,
-        possessive=possessive, rating_class=rating_class,
+        possessive=possessive, rating_class=rating_class, short_date=short_date,
     )
     app.jinja_env.globals.update(
         account_name=account_name, account_title=account_title,
