@@ -25,7 +25,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpcore
 
@@ -244,7 +244,7 @@ def fetch(url: str, settings: Settings) -> Fetched:
             if len(fetched.hops) > settings.max_redirects:
                 raise CaptureFailed("too_many_redirects",
                                     f"More than {settings.max_redirects} redirects from {url}.")
-            current = urljoin(current, location.strip())
+            current = urldefrag(urljoin(current, location.strip())).url
             check_url(current)
 
 

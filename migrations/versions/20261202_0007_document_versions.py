@@ -43,7 +43,7 @@ def _in_list(states):
 def _set_integrity_check(old_states, new_states):
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        op.drop_constraint(CHECK, "quotes", type_="check")
+        op.drop_constraint(op.f(CHECK), "quotes", type_="check")
         op.create_check_constraint(op.f(CHECK), "quotes", _in_list(new_states))
         return
     sql = bind.exec_driver_sql(
