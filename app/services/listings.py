@@ -328,6 +328,7 @@ def document_page(document_id: int) -> DocumentPage:
     quotes = list(db.session.scalars(
         sa.select(Quote).where(Quote.document_id == document.id)
         .options(joinedload(Quote.speaker), joinedload(Quote.changed_in),
+                 joinedload(Quote.document).joinedload(Document.publisher),
                  joinedload(Quote.claim).options(*_claim_card(), joinedload(Claim.dispute)))
         .order_by(Quote.id)
     ).unique())

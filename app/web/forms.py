@@ -266,7 +266,8 @@ class DocumentForm(VersionedForm):
             "publisher_id": self.publisher_id.data,
             "published_at": self.published_at.data,
             "archive_url": self.archive_url.data or None,
-            "text": self.text.data or "",
+            # browsers send a textarea's line breaks as CRLF: the same text is no new version
+            "text": (self.text.data or "").replace("\r\n", "\n"),
         }
 
 
