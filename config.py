@@ -57,6 +57,18 @@ class Config:
     # go through `flask import`.
     API_WRITE_RATE_LIMIT = os.environ.get("API_WRITE_RATE_LIMIT", "300 per minute")
 
+    # Captures of documents' URLs (app/services/captures.py): hosts that may resolve to
+    # internal addresses (comma-separated; none by default), one deadline per fetch, the
+    # largest body kept, redirects followed, the pause between two requests to one host
+    # in `flask documents recheck`, and the User-Agent the sites see.
+    CAPTURE_ALLOWED_HOSTS = os.environ.get("CAPTURE_ALLOWED_HOSTS", "")
+    CAPTURE_TIMEOUT = float(os.environ.get("CAPTURE_TIMEOUT", 20))
+    CAPTURE_MAX_BYTES = int(os.environ.get("CAPTURE_MAX_BYTES", 10 * 1024 * 1024))
+    CAPTURE_MAX_REDIRECTS = int(os.environ.get("CAPTURE_MAX_REDIRECTS", 10))
+    CAPTURE_HOST_DELAY = float(os.environ.get("CAPTURE_HOST_DELAY", 2))
+    CAPTURE_USER_AGENT = os.environ.get(
+        "CAPTURE_USER_AGENT", "Counterclaim/1.0 (newsroom evidence capture)")
+
     @classmethod
     def validate(cls) -> None:
         """Raise if the configuration cannot run safely. Called by the factory."""
@@ -73,6 +85,10 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     )
     RATELIMIT_ENABLED = False
+    CAPTURE_ALLOWED_HOSTS = "127.0.0.1"  # the tests' own local HTTP server
+    CAPTURE_TIMEOUT = 3.0
+    CAPTURE_MAX_BYTES = 256 * 1024
+    CAPTURE_HOST_DELAY = 0.0
 
 
 class ProductionConfig(Config):

@@ -1,4 +1,5 @@
-"""Admin commands: `flask seed`, `flask users ...`, `flask tokens ...`.
+"""Admin commands: `flask seed`, `flask users ...`, `flask tokens ...`,
+`flask documents recheck`.
 
 Thin click commands over services/ and seeds/. (`flask db ...` comes from Flask-Migrate.)
 """
@@ -62,7 +63,7 @@ def verify_quotes_command(list_changes: bool) -> None:
     with click.progressbar(length=total, label="Checking quotes", file=None) as bar:
         found = verify_all_quotes(progress=bar.update)
     parts = [f"{found.states.get(k, 0)} {k.replace('_', ' ')}"
-             for k in ("verbatim", "altered", "not_found", "unchecked")]
+             for k in ("verbatim", "altered", "removed", "not_found", "unchecked")]
     click.echo(f"{found.total} quotes: " + ", ".join(parts) + ".")
     changed = len(found.changes)
     click.echo(f"{changed} changed state since the last check" + (":" if changed else "."))
@@ -120,6 +121,46 @@ def import_command(path: str, workers: int | None) -> None:
                + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
     click.echo(f"Took {sum(report.seconds.values()):.1f} s: "
                + ", ".join(f"{step} {s:.1f} s" for step, s in report.seconds.items()) + ".")
+
+
+documents_cli = click.Group("documents", help="Capture documents' URLs.")
+
+
+@documents_cli.command("recheck")
+@click.option("--older-than", "older_than", type=click.FloatRange(min=0), default=24.0,
+              show_default=True, metavar="HOURS",
+              help="Capture documents not captured for this many hours.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many documents (those unseen longest first).")
+def documents_recheck(older_than: float, limit: int | None) -> None:
+    """Capture every document with a URL that is due; made for cron.
+
+    Prints a summary (changed / unchanged / gone / failed, each failure with its reason).
+    Exits non-zero only on errors of its own, never because a site failed."""
+    from datetime import timedelta
+
+    from app.services import captures
+
+    due = len(captures.due_documents(timedelta(hours=older_than), limit))
+    with click.progressbar(length=due, label="Capturing", file=None,
+                           item_show_func=lambda url: url) as bar:
+        report = captures.recheck(older_than=timedelta(hours=older_than), limit=limit,
+                                  progress=lambda n, url: bar.update(n, url))
+    counts = report.counts
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("changed", "unchanged", "gone", "failed")]
+    if counts.get("skipped"):
+        parts.append(f"{counts['skipped']} skipped")
+    if counts.get("error"):
+        parts.append(f"{counts['error']} errors")
+    click.echo(f"{report.total} documents: " + ", ".join(parts) + ".")
+    for failure in report.failures:
+        click.echo(f"  {failure.reason}: document {failure.document_id} {failure.url}: "
+                   f"{failure.message}")
+    for error in report.errors:
+        click.echo(f"  error ({error.reason}): document {error.document_id} {error.url}: "
+                   f"{error.message}", err=True)
+    if report.errors:
+        raise SystemExit(1)
 
 
 users_cli = click.Group("users", help="Manage users and their roles.")
@@ -243,5 +284,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(verify_quotes_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(documents_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)

@@ -102,3 +102,21 @@ def seeded():
     from seeds.loader import load_all
 
     return load_all()
+
+
+@pytest.fixture(scope="session")
+def _site():
+    from tests.sites import Site
+
+    with Site() as site:
+        yield site
+
+
+@pytest.fixture
+def site(_site):
+    """A real local web site (tests/sites.py) for captures: no pages up, no requests
+    remembered."""
+    _site.pages.clear()
+    _site.requests.clear()
+    _site.most_at_once.clear()
+    return _site

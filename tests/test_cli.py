@@ -172,27 +172,29 @@ def test_db_commands_are_available(cli, capfd):
 
 
 def test_verify_quotes_summarises_and_notices_changes(cli, seeded):
-    from app.models import Document, Quote
+    from app.models import Document, DocumentVersion, Quote, sha256_text, utcnow
 
     result = cli.invoke(args=["verify-quotes"])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-2:] == [
-        "15 quotes: 14 verbatim, 1 altered, 0 not found, 0 unchecked.",
+        "15 quotes: 14 verbatim, 1 altered, 0 removed, 0 not found, 0 unchecked.",
         "0 changed state since the last check.",
     ]
 
-    # A document's stored text is replaced behind the quotes' back (e.g. a bulk import):
+    # A document gets a new version behind the quotes' back (e.g. a bulk import) in which
+    # the words quoted from it are gone:
     doc = db.session.scalars(sa.select(Document).where(Document.title.like("Pentagon%"))).one()
-    db.session.execute(sa.update(Document).where(Document.id == doc.id).values(text=""))
+    db.session.execute(sa.insert(DocumentVersion).values(
+        document_id=doc.id, number=2, kind="manual", change="changed", confirmations=0,
+        captured_at=utcnow(), text="Nothing left.", text_sha256=sha256_text("Nothing left."),
+        note=""))
     db.session.commit()
     result = cli.invoke(args=["verify-quotes"])
-    assert "2 unchecked" in result.output
+    assert "1 removed, 1 not found" in result.output
     assert "2 changed state since the last check:" in result.output
-    assert "  altered -> unchecked: 1 (no stored text: 1)" in result.output
-    assert "  verbatim -> unchecked: 1 (no stored text: 1)" in result.output
     milley = db.session.scalars(sa.select(Quote).where(Quote.exact == "with 1000 troops")).one()
-    assert milley.integrity.value == "unchecked" and milley.diff is None
-    assert milley.differences is None
+    assert (milley.integrity.value, milley.checked_version, milley.diff) == ("not_found", 2,
+                                                                            None)
 
 
 def test_verify_quotes_rechecks_an_archive_checked_by_the_old_rules(cli, client, seeded, editor):
@@ -223,7 +225,7 @@ def test_verify_quotes_rechecks_an_archive_checked_by_the_old_rules(cli, client,
     # Then it says how many changed state, and why
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert "17 quotes: 15 verbatim, 2 altered, 0 not found, 0 unchecked." in lines
+    assert "17 quotes: 15 verbatim, 2 altered, 0 removed, 0 not found, 0 unchecked." in lines
     assert "2 changed state since the last check:" in lines
     assert ("  altered -> verbatim: 1 (editor's clarification in brackets: 1)") in lines
     assert ("  verbatim -> altered: 1 (an ellipsis that drops a negation: 1)") in lines

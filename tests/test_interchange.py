@@ -427,3 +427,33 @@ def test_the_workers_of_a_killed_import_end_too(database_url, tmp_path):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_captured_versions_and_their_warc_travel(client, journalist, site, other):
+    # Given a document captured twice (two versions, each with its WARC bytes)
+    from app.models import DocumentVersion
+    from app.services import documents as document_service
+    from tests.sites import Page, article
+
+    site.pages["/story"] = Page(article("Kyiv could be sacked, a source said."))
+    document = document_service.create_document(actor=journalist.user, title="CNN",
+                                                url=site.url("/story"))
+    post = f"/api/v1/documents/{document.id}/captures"
+    assert client.post(post, headers=journalist.headers).status_code == 201
+    site.pages["/story"] = Page(article("Kyiv could be overrun, a source said."))
+    assert client.post(post, headers=journalist.headers).status_code == 201
+    warcs = list(db.session.scalars(sa.select(DocumentVersion.warc)
+                                    .order_by(DocumentVersion.id)))
+    first = list(export_lines())
+
+    # When it is exported and imported elsewhere
+    with other.app_context():
+        import_lines(first)
+        second = list(export_lines())
+        copied = list(db.session.scalars(sa.select(DocumentVersion.warc)
+                                         .order_by(DocumentVersion.id)))
+
+    # Then the versions and their WARC records are there, byte for byte
+    assert second == first
+    assert copied == warcs and all(warcs)
+    assert sum('"_type": "document_versions"' in line for line in first) == 2

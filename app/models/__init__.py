@@ -2,7 +2,7 @@
 
 from app.models.base import utcnow
 from app.models.claim import Claim, ClaimAppearance, ClaimAttribution, Link, Quote
-from app.models.document import Document, DocumentSnapshot, sha256_text
+from app.models.document import Document, DocumentVersion, sha256_text
 from app.models.enums import (
     BEST_RATING,
     RATING_LABELS,
@@ -20,6 +20,8 @@ from app.models.enums import (
     SourcingLevel,
     Stance,
     VerdictState,
+    VersionChange,
+    VersionKind,
 )
 from app.models.event import Dispute, Event
 from app.models.generation import ContentGeneration
@@ -43,7 +45,7 @@ __all__ = [
     "Dispute",
     "DisputeState",
     "Document",
-    "DocumentSnapshot",
+    "DocumentVersion",
     "Event",
     "Link",
     "LinkScope",
@@ -63,6 +65,8 @@ __all__ = [
     "VerdictEvidence",
     "VerdictState",
     "VerdictVersion",
+    "VersionChange",
+    "VersionKind",
     "sha256_text",
     "utcnow",
 ]

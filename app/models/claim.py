@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import (
     Auditable,
+    JSONType,
     SoftDeleteMixin,
     TimestampMixin,
     UTCDateTime,
@@ -18,7 +19,7 @@ from app.models.base import (
     enum_type,
     limited,
 )
-from app.models.document import Document
+from app.models.document import Document, DocumentVersion
 from app.models.enums import (
     ClaimKind,
     DatePrecision,
@@ -29,8 +30,6 @@ from app.models.enums import (
 )
 from app.models.event import Dispute
 from app.models.source import Source
-
-JSONType = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
 
 
 class Claim(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
@@ -138,10 +137,22 @@ class Quote(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     differences: Mapped[Any | None] = mapped_column(JSONType)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Which version of the document the quote was checked against (the newest with text),
+    # and, when its words changed or went in a later version, the last version that had
+    # them and the version that changed them (app/services/quote_history.py).
+    checked_version: Mapped[int | None] = mapped_column(sa.Integer)
+    last_seen_version: Mapped[int | None] = mapped_column(sa.Integer)
+    changed_version: Mapped[int | None] = mapped_column(sa.Integer)
 
     claim: Mapped[Claim] = relationship(back_populates="quotes")
     speaker: Mapped[Source] = relationship()
     document: Mapped[Document | None] = relationship()
+    # The version in which the quoted words changed or went (pages say when, and how).
+    changed_in: Mapped[DocumentVersion | None] = relationship(
+        primaryjoin="and_(foreign(Quote.document_id) == DocumentVersion.document_id, "
+                    "foreign(Quote.changed_version) == DocumentVersion.number)",
+        viewonly=True, uselist=False,
+    )
 
 
 class Link(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):

@@ -65,6 +65,25 @@ class QuoteIntegrity(enum.StrEnum):
     ALTERED = "altered"
     NOT_FOUND = "not_found"
     UNCHECKED = "unchecked"
+    # The words were in an earlier version of the document and are not in the newest.
+    REMOVED = "removed"
+
+
+class VersionKind(enum.StrEnum):
+    """How a document version was made."""
+
+    MANUAL = "manual"  # a passage pasted by a journalist
+    CAPTURE = "capture"  # fetched from the document's URL by the app
+
+
+class VersionChange(enum.StrEnum):
+    """What a version is, against the one before it."""
+
+    FIRST = "first"
+    CHANGED = "changed"  # its text differs from the previous version's
+    GONE = "gone"  # 404/410, or the host no longer exists: no text
+    BACK = "back"  # after a gone version, the text that was there before
+    SAME = "same"  # captured, with the text of the version before it (a pasted passage)
 
 
 class LinkType(enum.StrEnum):

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import UTCDateTime, enum_type, limited, utcnow
-from app.models.claim import JSONType
+from app.models.base import JSONType, UTCDateTime, enum_type, limited, utcnow
 from app.models.enums import RevisionAction
 from app.models.user import User
 

@@ -142,6 +142,9 @@ class DetailQuoteSchema(Schema):
     diff = fields.Raw(allow_none=True)
     differences = fields.List(fields.Nested(DifferenceSchema), allow_none=True)
     checked_at = fields.DateTime(allow_none=True)
+    checked_version = fields.Integer(allow_none=True)
+    last_seen_version = fields.Integer(allow_none=True)
+    changed_version = fields.Integer(allow_none=True)
     lock_version = fields.Integer()
 
 

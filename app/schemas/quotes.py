@@ -50,7 +50,10 @@ class DifferenceSchema(Schema):
 class QuoteSchema(QuoteFields, RecordSchema):
     claim_id = Id(required=True)
     integrity = Enum(QuoteIntegrity, dump_only=True, metadata={
-        "description": "Computed against the document's stored text, never typed."})
+        "description": "Computed against the newest version of the document that has "
+                       "text, never typed: verbatim, altered (with `diff`), not_found, "
+                       "unchecked (no text), or removed (the words were in an earlier "
+                       "version and are not where they were in the newest)."})
     closest_match = fields.String(dump_only=True, allow_none=True)
     diff = fields.Raw(dump_only=True, allow_none=True,
                       metadata={"description": "Word differences when altered."})
@@ -62,6 +65,13 @@ class QuoteSchema(QuoteFields, RecordSchema):
                            "came: `flask verify-quotes`)."})
     checked_at = fields.DateTime(dump_only=True, allow_none=True)
     checked_sha256 = fields.String(dump_only=True, allow_none=True)
+    checked_version = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "The document version it was checked against (its number)."})
+    last_seen_version = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "Removed or altered by the source: the last version that had "
+                       "the words as quoted."})
+    changed_version = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "Removed or altered by the source: the version that changed them."})
 
 
 class QuotePatchSchema(QuoteSchema):

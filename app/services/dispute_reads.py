@@ -92,7 +92,8 @@ _STATEMENTS = {
                               order_by=(ClaimAppearance.id,)),
     "quotes": _of_claims(Quote, "id", "speaker_id", "document_id", "exact", "prefix",
                          "suffix", "integrity", "closest_match", "diff", "differences",
-                         "checked_at", "lock_version", order_by=(Quote.id,)),
+                         "checked_at", "checked_version", "last_seen_version",
+                         "changed_version", "lock_version", order_by=(Quote.id,)),
     "verdicts": _of_claims(Verdict, "id", "state", "rating_value", "rationale",
                            "current_version", "published_at", "updated_at",
                            order_by=(Verdict.id,))
@@ -228,7 +229,9 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
                  "suffix": q.suffix, "integrity": q.integrity.value,
                  "closest_match": q.closest_match, "diff": q.diff,
                  "differences": differences(q.differences),
-                 "checked_at": iso(q.checked_at), "lock_version": q.lock_version}
+                 "checked_at": iso(q.checked_at), "checked_version": q.checked_version,
+                 "last_seen_version": q.last_seen_version,
+                 "changed_version": q.changed_version, "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
             "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),
             "updated_at": iso(c.updated_at),

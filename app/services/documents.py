@@ -1,4 +1,7 @@
-"""Documents, their stored text snapshots, and quote checking."""
+"""Documents, the passages pasted into them (each a manual version), and quote checking.
+
+Captures of a document's URL are `app.services.captures`; its versions, and how quotes
+follow them, `app.services.versions`."""
 
 from __future__ import annotations
 
@@ -9,27 +12,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Document, DocumentSnapshot, Quote, QuoteIntegrity, Source, User, utcnow
+from app.models import Document, Quote, QuoteIntegrity, Source, User
+from app.services import versions
 from app.services.differences import alters, reason
-from app.services.integrity import check_quote
+from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import check_version, transaction
 
-
-def _snapshot(document: Document, actor: User | None) -> None:
-    if document.text:
-        db.session.add(
-            DocumentSnapshot(
-                document=document,
-                text=document.text,
-                sha256=document.text_sha256,
-                captured_by_id=actor.id if actor else None,
-            )
-        )
+verify_quote = versions.verify_quote  # services that add or change quotes check them
 
 
 def create_document(*, actor: User, **fields: Any) -> Document:
-    """Add a document (its text becomes its first snapshot). Journalists and up;
+    """Add a document (its text becomes its first version). Journalists and up;
     ValidationError naming a publisher that does not exist; Conflict on a URL taken.
     Commits."""
     require(actor, Action.LOG)
@@ -37,7 +31,7 @@ def create_document(*, actor: User, **fields: Any) -> Document:
         resolve(Source, fields.get("publisher_id"), "publisher_id")
         document = Document(**fields)
         db.session.add(document)
-        _snapshot(document, actor)
+        versions.add_manual_version(document, actor=actor)
     return document
 
 
@@ -45,8 +39,9 @@ def update_document(
     document: Document, changes: dict[str, Any], *, actor: User,
     expected_version: int | None = None, reason: str = "",
 ) -> Document:
-    """Change a document; a new text becomes a new snapshot and its quotes are checked
-    again. Journalists and up; ValidationError naming a publisher that does not exist;
+    """Change a document; a new text becomes its next (manual) version and its quotes
+    are checked again. Journalists and up; ValidationError naming a publisher that does
+    not exist, or an emptied text (versions are kept: paste the new passage instead);
     StaleVersion; Conflict on a URL taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
@@ -57,24 +52,14 @@ def update_document(
         for key, value in changes.items():
             setattr(document, key, value)
         if document.text_sha256 != old_sha:
-            _snapshot(document, actor)
-            quotes = db.session.scalars(sa.select(Quote).where(Quote.document_id == document.id))
-            for quote in quotes:
-                verify_quote(quote)
+            if not document.text and versions.version_texts(document.id):
+                message = ("The stored versions are kept; to replace the passage, paste "
+                           "the new one.")
+                raise ValidationError(message, {"text": [message]})
+            versions.add_manual_version(document, actor=actor)
+            db.session.flush()
+            versions.verify_document_quotes(document)
     return document
-
-
-def verify_quote(quote: Quote) -> Quote:
-    """Recompute a quote's integrity against its document's current text (no commit)."""
-    text = quote.document.text if quote.document is not None else None
-    result = check_quote(quote.exact, quote.prefix, quote.suffix, text)
-    quote.integrity = result.integrity
-    quote.closest_match = result.closest_match
-    quote.diff = result.diff
-    quote.differences = result.differences
-    quote.checked_at = utcnow() if text else None
-    quote.checked_sha256 = quote.document.text_sha256 if text else None
-    return quote
 
 
 @dataclass(frozen=True)
@@ -115,6 +100,8 @@ def state_reasons(integrity: QuoteIntegrity, differences: list[dict] | None) -> 
         return ("no stored text",)
     if integrity is QuoteIntegrity.NOT_FOUND:
         return ("no close passage in the stored text",)
+    if integrity is QuoteIntegrity.REMOVED:
+        return ("its words were taken out of the document in a later version",)
     differences = differences or []
     if integrity is QuoteIntegrity.ALTERED:
         deciding = [d for d in differences if alters(d)]
@@ -142,15 +129,21 @@ def verify_all_quotes(
                 sa.select(Quote).where(Quote.id > last_id).order_by(Quote.id)
                 .limit(batch_size).options(joinedload(Quote.document))
             ).all()
+            texts: dict[int | None, list] = {}
             for quote in batch:
-                before = (quote.integrity, quote.closest_match, quote.diff, quote.differences)
-                verify_quote(quote)
+                before = (quote.integrity, quote.closest_match, quote.diff, quote.differences,
+                          quote.checked_version)
+                if quote.document_id not in texts:
+                    texts[quote.document_id] = versions.version_texts(
+                        quote.document_id if quote.document is not None else None)
+                verify_quote(quote, texts[quote.document_id])
                 found.states[quote.integrity.value] += 1
                 if quote.integrity is not before[0]:
                     found.changes.append(StateChange(
                         quote.id, before[0].value, quote.integrity.value,
                         state_reasons(quote.integrity, quote.differences)))
-                elif (quote.closest_match, quote.diff, quote.differences) != before[1:]:
+                elif (quote.closest_match, quote.diff, quote.differences,
+                      quote.checked_version) != before[1:]:
                     found.updated += 1
         if not batch:
             break

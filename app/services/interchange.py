@@ -3,9 +3,9 @@
 The file: a header line, then one line per row, tables in dependency order, rows by
 id: `{"_type": "claims", "id": 7, "statement": "...", ...}` (`_type` names the table;
 the underscore keeps it apart from columns such as links.type). Soft-deleted rows, verdict
-versions, document snapshots and the revision log travel too; secrets (password and
-token hashes) never do. Export → import into an empty database → export gives the
-same bytes.
+versions, document versions (their WARC records as base64) and the revision log travel
+too; secrets (password and token hashes) never do. Export → import into an empty
+database → export gives the same bytes.
 
 Import validates every line before writing anything — each column against its type,
 length, enum and nullability, the fields people write through the resource's API
@@ -20,6 +20,8 @@ tuples of the values the driver is sent, so the insert is one executemany per ta
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import itertools
@@ -75,6 +77,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # a WARC record
     return value
 
 
@@ -219,6 +223,14 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
                 raise ValueError("must be an ISO 8601 date") from None
 
         return check(day)
+    if python is bytes:
+        def binary(value):
+            try:
+                return base64.b64decode(value, validate=True)
+            except (TypeError, ValueError, binascii.Error):
+                raise ValueError("must be base64") from None
+
+        return check(binary)
     raise TypeError(f"no import rule for {column}")  # a new column type needs one
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.extensions import db
 from app.models import (
@@ -20,6 +20,7 @@ from app.models import (
     Dispute,
     DisputeState,
     Document,
+    DocumentVersion,
     Event,
     Link,
     Quote,
@@ -30,6 +31,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import SoftDeleteMixin
+from app.services import textdiff
 from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
 from app.services.reads import (
     DisputeDetail,
@@ -209,8 +211,9 @@ def claim_page(claim_id: int, *, include_drafts: bool = False) -> ClaimPage:
         .options(
             *_claim_card(),
             joinedload(Claim.dispute).joinedload(Dispute.event),
-            selectinload(Claim.quotes).options(joinedload(Quote.speaker),
-                                               joinedload(Quote.document)),
+            selectinload(Claim.quotes).options(
+                joinedload(Quote.speaker), joinedload(Quote.changed_in),
+                joinedload(Quote.document).joinedload(Document.publisher)),
             selectinload(Claim.verdicts).options(
                 joinedload(Verdict.author),
                 selectinload(Verdict.versions).options(
@@ -281,18 +284,51 @@ def source_page(source_id: int, *, include_drafts: bool = False) -> SourcePage:
 
 
 @dataclass
+class VersionRow:
+    """A version as the document page lists it, with what changed against the previous
+    version with text (an excerpt of the word diff)."""
+
+    version: DocumentVersion
+    against: int | None
+    excerpt: list[dict] | None
+
+
+@dataclass
 class DocumentPage:
     document: Document
     quotes: list[Quote]
     first: list[Claim]
     also: list[Claim]
+    versions: list[VersionRow]  # newest first
+
+    @property
+    def newest(self) -> DocumentVersion | None:
+        return self.versions[0].version if self.versions else None
+
+
+def document_versions(document: Document) -> list[VersionRow]:
+    """Every version of the document, newest first, each with its change excerpt."""
+    found = list(db.session.scalars(
+        sa.select(DocumentVersion).where(DocumentVersion.document_id == document.id)
+        .options(undefer(DocumentVersion.text)).order_by(DocumentVersion.number)))
+    rows, previous = [], None
+    for version in found:
+        excerpt = None
+        if previous is not None and version.text is not None:
+            excerpt = textdiff.excerpt(textdiff.word_diff(previous.text, version.text))
+        rows.append(VersionRow(version, previous.number if previous and version.text
+                               is not None else None, excerpt))
+        if version.text is not None:
+            previous = version
+    return rows[::-1]
 
 
 def document_page(document_id: int) -> DocumentPage:
     document = get_visible(Document, document_id)
     quotes = list(db.session.scalars(
         sa.select(Quote).where(Quote.document_id == document.id)
-        .options(joinedload(Quote.speaker),
+        .options(joinedload(Quote.speaker), joinedload(Quote.changed_in),
+                 joinedload(Quote.document).joinedload(Document.publisher),
                  joinedload(Quote.claim).options(*_claim_card(), joinedload(Claim.dispute)))
         .order_by(Quote.id)
     ).unique())
@@ -307,7 +343,7 @@ def document_page(document_id: int) -> DocumentPage:
                             .where(ClaimAppearance.document_id == document.id)))
         .options(*card).order_by(Claim.id)
     ).unique())
-    return DocumentPage(document, quotes, first, also)
+    return DocumentPage(document, quotes, first, also, document_versions(document))
 
 
 # -- deleted records, for editors -----------------------------------------------------

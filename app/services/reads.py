@@ -16,6 +16,7 @@ from app.models import (
     ClaimAppearance,
     ClaimAttribution,
     Dispute,
+    Document,
     Link,
     Quote,
     Source,
@@ -79,7 +80,8 @@ def dispute_detail(dispute_id: int, *, include_drafts: bool = False) -> DisputeD
                 selectinload(Claim.attributions).joinedload(ClaimAttribution.source),
                 selectinload(Claim.appearances).joinedload(ClaimAppearance.document),
                 selectinload(Claim.quotes).options(
-                    joinedload(Quote.speaker), joinedload(Quote.document)
+                    joinedload(Quote.speaker), joinedload(Quote.changed_in),
+                    joinedload(Quote.document).joinedload(Document.publisher),
                 ),
                 selectinload(Claim.verdicts).options(
                     selectinload(Verdict.versions).selectinload(VerdictVersion.evidence)

@@ -291,11 +291,17 @@ class DocumentForm(VersionedForm):
                       validators=[Optional(), fits(Document.url), WEB_ADDRESS])
     publisher_id = IdSelectField("Publisher")
     published_at = UTCDateTime("Published (UTC)")
+    archive_url = StringField("Archived copy", filters=[clean, to_uri],
+                              validators=[Optional(), fits(Document.archive_url),
+                                          WEB_ADDRESS],
+                              description="Optional: the page in an external web archive "
+                                          "(e.g. web.archive.org).")
     text = TextAreaField("Stored passages", validators=[fits(Document.text)], filters=[clean],
                          render_kw={"rows": 8},
                          description="The passages we rely on, pasted exactly — short "
-                                     "excerpts, not whole articles. Quotes are checked "
-                                     "against this text.")
+                                     "excerpts, not whole articles — or leave it to a "
+                                     "capture of the page. Quotes are checked against the "
+                                     "newest text; every text it had is kept as a version.")
 
     def data_for_service(self) -> dict[str, Any]:
         return {
@@ -303,7 +309,9 @@ class DocumentForm(VersionedForm):
             "url": self.url.data or None,
             "publisher_id": self.publisher_id.data,
             "published_at": self.published_at.data,
-            "text": self.text.data or "",
+            "archive_url": self.archive_url.data or None,
+            # browsers send a textarea's line breaks as CRLF: the same text is no new version
+            "text": (self.text.data or "").replace("\r\n", "\n"),
         }
 
 

@@ -44,6 +44,15 @@ LABELS: dict[str, str] = {
     "altered": "Altered",
     "not_found": "Not found",
     "unchecked": "Unchecked",
+    "removed": "Removed",
+    # document versions
+    "manual": "Pasted by hand",
+    "capture": "Captured",
+    "first": "First",
+    "changed": "Changed",
+    "gone": "Gone",
+    "back": "Back",
+    "same": "Same text",
     # source kinds
     "person": "Person",
     "outlet": "News outlet",
@@ -73,6 +82,8 @@ HINTS: dict[str, str] = {
     "altered": "The words differ from the stored text in a way that matters: see what differs.",
     "not_found": "These words are not in the stored text of the document.",
     "unchecked": "No stored text to check these words against.",
+    "removed": "These words were in an earlier version of the document and are no longer "
+               "where they were: the source changed them.",
     "open": "Accounts are being gathered.",
     "contested": "The accounts conflict and no side has withdrawn.",
     "conceded": "A side withdrew its account.",
@@ -233,6 +244,11 @@ def fmt_date(value: date | datetime | None, precision: Any = DatePrecision.DAY) 
     return value.strftime("%-d %B %Y")
 
 
+def short_date(value: date | datetime | None) -> str:
+    """"28 Jan 2022"."""
+    return value.strftime("%-d %b %Y") if value is not None else "undated"
+
+
 def _lower_first(text: str) -> str:
     """"An unnamed source" -> "an unnamed source"; leave acronyms ("US officials") alone."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
@@ -291,7 +307,7 @@ def _viewer():
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=label, hint=hint, passive=passive, dt=fmt_datetime, date=fmt_date,
-        possessive=possessive, rating_class=rating_class,
+        possessive=possessive, rating_class=rating_class, short_date=short_date,
         differences_shown=differences_shown,
     )
     app.jinja_env.globals.update(

@@ -150,9 +150,13 @@ def test_the_openapi_document_is_valid_and_complete(client):
     required = ["/api/v1/events", "/api/v1/disputes", "/api/v1/claims", "/api/v1/sources",
                 "/api/v1/documents", "/api/v1/quotes", "/api/v1/links", "/api/v1/verdicts",
                 "/api/v1/revisions", "/api/v1/search", "/api/v1/verdicts/{record_id}/claimreview",
-                "/api/v1/verdicts/{record_id}/history", "/api/v1/disputes/{record_id}"]
+                "/api/v1/verdicts/{record_id}/history", "/api/v1/disputes/{record_id}",
+                "/api/v1/documents/{record_id}/captures", "/api/v1/documents/{record_id}/versions",
+                "/api/v1/documents/{record_id}/versions/{number}",
+                "/api/v1/documents/{record_id}/versions/{number}/archive"]
     assert set(required) <= set(spec["paths"])
-    assert len(operations) == 60  # 58 resource operations + track-record + export
+    # 58 resource operations + track-record + export + capture and three version reads
+    assert len(operations) == 64
 
 
 def test_the_docs_page_is_served_from_local_files_only(client):

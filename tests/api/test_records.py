@@ -42,7 +42,9 @@ def test_changing_a_documents_text_rechecks_its_quotes(client, world, journalist
     assert changed.status_code == 200
     assert changed.get_json()["text_sha256"] != before.get_json()["text_sha256"]
     quote = client.get(f"/api/v1/quotes/{quotes[0]['id']}").get_json()
-    assert quote["integrity"] == "not_found"
+    # the words were in version 1 and are not in version 2: removed, not merely not found
+    assert quote["integrity"] == "removed"
+    assert (quote["checked_version"], quote["last_seen_version"]) == (2, 1)
     assert client.get("/api/v1/quotes?integrity=verbatim").get_json() == []
 
 

@@ -31,6 +31,7 @@ from app.services import links as link_service
 from app.services import sources as source_service
 from app.services import users as user_service
 from tests.api.conftest import World
+from tests.sites import Page, article
 
 ROLES = (None, Role.READER, Role.JOURNALIST, Role.EDITOR, Role.ADMIN)
 
@@ -85,6 +86,16 @@ def existing(model_attr: str, body=None):
         return getattr(w, model_attr), body
 
     return setup
+
+
+SITE = None  # the local web site captures fetch from (set by `_with_site`)
+
+
+def a_captured_page(w, j, e):
+    n = next(_counter)
+    SITE.pages[f"/page-{n}"] = Page(article(f"The words of page {n}."))
+    return documents.create_document(actor=j, title=f"Web {n}",
+                                     url=SITE.url(f"/page-{n}")).id, None
 
 
 def a_link(w, j, e):
@@ -150,6 +161,8 @@ OPS = [
     Op("delete", "/api/v1/documents/{record_id}", E, 204, existing("spare_document_id")),
     Op("post", "/api/v1/documents/{record_id}/restore", E, 200,
        deleted(Document, ids("spare_document_id")), if_match=False),
+    Op("post", "/api/v1/documents/{record_id}/captures", J, 201, a_captured_page,
+       if_match=False),
     Op("post", "/api/v1/quotes", J, 201, new_quote, if_match=False),
     Op("patch", "/api/v1/quotes/{record_id}", J, 200, existing("quote_id", {"prefix": "the"})),
     Op("delete", "/api/v1/quotes/{record_id}", E, 204, existing("quote_id")),
@@ -175,6 +188,12 @@ OPS = [
     Op("post", "/api/v1/verdicts/{record_id}/restore", E, 200, deleted(Verdict, a_draft),
        if_match=False),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _with_site(site):
+    global SITE
+    SITE = site
 
 
 @pytest.fixture

@@ -142,16 +142,18 @@ def test_source_affiliation_cannot_loop(world):
     assert "parent_id" in err.value.fields
 
 
-def test_changed_document_text_is_a_new_snapshot_and_rechecks_quotes(world):
+def test_changed_document_text_is_a_new_version_and_rechecks_quotes(world):
     dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="s",
                                    question="q", claims=two_claims(world))
     quote = dispute.claims[0].quotes[0]
     old_sha = world["doc"].text_sha256
     documents.update_document(world["doc"], {"text": "The page now says something else."},
                               actor=world["actor"])
-    assert [s.sha256 for s in world["doc"].snapshots] == [old_sha, world["doc"].text_sha256]
-    assert quote.integrity is QuoteIntegrity.NOT_FOUND
+    assert [(v.number, v.kind.value, v.text_sha256) for v in world["doc"].versions] == [
+        (1, "manual", old_sha), (2, "manual", world["doc"].text_sha256)]
+    assert quote.integrity is QuoteIntegrity.REMOVED  # its words were in version 1
     assert quote.checked_sha256 == world["doc"].text_sha256
+    assert (quote.checked_version, quote.last_seen_version, quote.changed_version) == (2, 1, 2)
 
 
 def test_readers_cannot_write(reader):

@@ -1,0 +1,2 @@
+"""Capture tests: a real local web site (`site`, tests/sites.py) the app fetches over
+HTTP."""
