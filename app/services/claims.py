@@ -22,7 +22,7 @@ from app.models import (
 from app.services.documents import verify_quote
 from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 CLAIM_FIELDS = {
     "claimant_id", "statement", "kind", "sourcing_level", "independent_sources",
@@ -123,8 +123,7 @@ def update_claim(claim: Claim, changes: dict[str, Any], *, actor: User,
     attributions = changes.pop("attributions", None)
     appearances = changes.pop("appearances", None)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(claim)
-        check_version(claim, expected_version)
+        lock_for_change(claim, expected_version=expected_version)
         resolve(Source, changes.get("claimant_id"), "claimant_id")
         resolve(Document, changes.get("first_appearance_id"), "first_appearance_id")
         for key, value in changes.items():
@@ -162,8 +161,7 @@ def update_quote(quote: Quote, changes: dict[str, Any], *, actor: User,
     Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(quote)
-        check_version(quote, expected_version)
+        lock_for_change(quote, expected_version=expected_version)
         resolve(Source, changes.get("speaker_id"), "speaker_id")
         resolve(Document, changes.get("document_id"), "document_id")
         for key, value in changes.items():

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Dispute, DisputeState, Event, User
 from app.services.claims import build_claim
 from app.services.policy import Action, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 
 def log_dispute(*, actor: User, claims: list[dict[str, Any]] = (), **fields: Any) -> Dispute:
@@ -37,8 +37,7 @@ def update_dispute(dispute: Dispute, changes: dict[str, Any], *, actor: User,
     if "state" in changes:
         require(actor, Action.CHANGE_STATE)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(dispute)
-        check_version(dispute, expected_version)
+        lock_for_change(dispute, expected_version=expected_version)
         resolve(Event, changes.get("event_id"), "event_id")
         for key, value in changes.items():
             setattr(dispute, key, value)
@@ -57,7 +56,6 @@ def change_dispute_state(
     (PermissionDenied); StaleVersion. Commits, with `reason` in the change log."""
     require(actor, Action.CHANGE_STATE)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(dispute)
-        check_version(dispute, expected_version)
+        lock_for_change(dispute, expected_version=expected_version)
         dispute.state = DisputeState(state)
     return dispute

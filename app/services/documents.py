@@ -17,7 +17,7 @@ from app.services import versions
 from app.services.differences import alters, reason
 from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 verify_quote = versions.verify_quote  # services that add or change quotes check them
 
@@ -45,8 +45,7 @@ def update_document(
     StaleVersion; Conflict on a URL taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(document)
-        check_version(document, expected_version)
+        lock_for_change(document, expected_version=expected_version)
         resolve(Source, changes.get("publisher_id"), "publisher_id")
         old_sha = document.text_sha256
         for key, value in changes.items():

@@ -7,7 +7,7 @@ from typing import Any
 from app.extensions import db
 from app.models import Event, User
 from app.services.policy import Action, lock_for_change, require
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 
 def create_event(*, actor: User, **fields: Any) -> Event:
@@ -26,8 +26,7 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: User,
     is not the stored one; Conflict on a slug taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(event)
-        check_version(event, expected_version)
+        lock_for_change(event, expected_version=expected_version)
         for key, value in changes.items():
             setattr(event, key, value)
     return event

@@ -55,7 +55,7 @@ from app.services.policy import (
     owners,
     require,
 )
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 T = TypeVar("T")
 
@@ -204,8 +204,8 @@ def delete_record(record: SoftDeleteMixin, *, actor: User, reason: str = "",
     on every revision."""
     require(actor, delete_action(record))
     with transaction(actor=actor, reason=reason):
-        lock_for_change(record)  # Conflict when it was deleted meanwhile
-        check_version(record, expected_version)
+        # Conflict when it was deleted meanwhile, StaleVersion when it changed
+        lock_for_change(record, expected_version=expected_version)
         if isinstance(record, Verdict):  # a draft may have been published meanwhile
             check_verdict_move(record, "delete")
         group = [record, *_children([record])]

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Claim, Link, LinkScope, LinkType, Quote, User
 from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 
 def link_claims(
@@ -62,8 +62,7 @@ def update_link(link: Link, changes: dict[str, Any], *, actor: User,
         raise ValidationError("Only a link's type and note change.",
                               {k: ["cannot be changed"] for k in sorted(unknown)})
     with transaction(actor=actor, reason=reason):
-        lock_for_change(link)
-        check_version(link, expected_version)
+        lock_for_change(link, expected_version=expected_version)
         for key, value in changes.items():
             setattr(link, key, LinkType(value) if key == "type" else value)
     return link

@@ -28,6 +28,7 @@ from app.services.errors import (
     PermissionDenied,
     ValidationError,
 )
+from app.services.uow import check_version
 
 T = TypeVar("T")
 
@@ -286,10 +287,11 @@ def lock_ancestors(model: type, ids: set[int]) -> list:
     return locked
 
 
-def lock_for_change(record: T) -> T:
+def lock_for_change(record: T, *, expected_version: int | None = None) -> T:
     """Inside a unit of work: lock what `record` belongs to (it must stay) and `record`
     itself (it is about to change), and read both afresh. Conflict when the record or
-    something it belongs to was deleted since the caller read it."""
+    something it belongs to was deleted since the caller read it; StaleVersion when it
+    is not at `expected_version` (the version the caller read: If-Match, a form)."""
     model = type(record)
     gone = [a for a in lock_ancestors(model, {record.id}) if a.is_deleted]
     lock_rows(model, {record.id}, share=False)
@@ -297,6 +299,7 @@ def lock_for_change(record: T) -> T:
         what = gone[0] if gone else record
         raise Conflict(f"{type(what).__name__} {what.id} was deleted just now, by someone "
                        f"else; {model.__name__} {record.id} cannot be changed.")
+    check_version(record, expected_version)
     return record
 
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Source, User
 from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 
 def _check_parent(source: Source | None, parent_id: int | None) -> None:
@@ -39,8 +39,7 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User,
     exist or would make a cycle; StaleVersion; Conflict on a slug taken. Commits."""
     require(actor, Action.LOG)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(source)
-        check_version(source, expected_version)
+        lock_for_change(source, expected_version=expected_version)
         if "parent_id" in changes:
             _check_parent(source, changes["parent_id"])
         for key, value in changes.items():

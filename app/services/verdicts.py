@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.services.errors import Conflict, ValidationError
 from app.services.policy import Action, check_verdict_move, lock_for_change, require, resolve
-from app.services.uow import check_version, transaction
+from app.services.uow import transaction
 
 
 def _check_rating(value: int) -> int:
@@ -120,8 +120,7 @@ def update_draft(
     rating or evidence; StaleVersion. Commits."""
     require(actor, Action.DRAFT)
     with transaction(actor=actor):
-        lock_for_change(verdict)
-        check_version(verdict, expected_version)
+        lock_for_change(verdict, expected_version=expected_version)
         check_verdict_move(verdict, "edit")
         version = latest_version(verdict)
         if rating_value is not None:
@@ -148,8 +147,7 @@ def publish(verdict: Verdict, *, actor: User, expected_version: int | None = Non
     require(actor, Action.PUBLISH)
     now = utcnow()
     with transaction(actor=actor, reason="published"):
-        lock_for_change(verdict)
-        check_version(verdict, expected_version)
+        lock_for_change(verdict, expected_version=expected_version)
         check_verdict_move(verdict, "publish")
         version = latest_version(verdict)
         version.state = VerdictState.PUBLISHED
@@ -198,8 +196,7 @@ def correct(
     require(actor, Action.CORRECT)
     reason = _require_reason(reason)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(verdict)
-        check_version(verdict, expected_version)
+        lock_for_change(verdict, expected_version=expected_version)
         check_verdict_move(verdict, "correct")
         previous = latest_version(verdict)
         new_rating = (_check_rating(rating_value) if rating_value is not None
@@ -220,8 +217,7 @@ def withdraw(
     require(actor, Action.WITHDRAW)
     reason = _require_reason(reason)
     with transaction(actor=actor, reason=reason):
-        lock_for_change(verdict)
-        check_version(verdict, expected_version)
+        lock_for_change(verdict, expected_version=expected_version)
         check_verdict_move(verdict, "withdraw")
         previous = latest_version(verdict)
         _append_version(verdict, actor, VerdictState.WITHDRAWN, reason, previous.rating_value,

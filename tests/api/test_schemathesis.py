@@ -13,7 +13,8 @@ at 404 or 412.
 What counts as accepting valid data: 2xx/3xx, or what the state of the database
 explains — 401/403 (the token's role), 404 (no such record), 409 (a conflict or a
 transition the record's state forbids), 410 (the ClaimReview of a verdict withdrawn
-meanwhile), 412 (a stale If-Match) — and the 422s of
+meanwhile), 412 (a stale If-Match), 502/504 (a capture whose remote site failed or timed
+out: this machine has no outside network) — and the 422s of
 `STATE_RULES`: a referenced record that does not exist, or a rule between values that
 JSON Schema cannot state and the document says in words. Any other 422 to a valid
 request is a finding: the document or the server is wrong.
@@ -37,7 +38,8 @@ CONFIG = schemathesis.Config.from_dict({
     "phases": {"stateful": {"enabled": False}, "coverage": {"generation": {"mode": "positive"}}},
     "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
     "checks": {"positive_data_acceptance": {
-        "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "410", "412"]}},
+        "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "410", "412", "502",
+                              "504"]}},
 })
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance",
