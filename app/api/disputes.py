@@ -12,6 +12,7 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Dispute
+from app.reads import disputes as dispute_reads
 from app.schemas.common import DeleteArgs, for_patch
 from app.schemas.disputes import (
     DisputeDetailSchema,
@@ -20,8 +21,8 @@ from app.schemas.disputes import (
     DisputeSchema,
     StateChangeSchema,
 )
-from app.services import dispute_reads, search
 from app.services import disputes as service
+from app.services import search
 from app.services.policy import Action
 
 blp = ApiBlueprint("disputes", __name__, url_prefix="/api/v1/disputes",
@@ -70,7 +71,7 @@ class DisputeResource(MethodView):
         appearances, quotes with integrity, current verdict) and the links touching them,
         in a constant number of queries whatever the dispute's size.
         """
-        # DisputeDetailSchema's output, built from rows (app/services/dispute_reads.py)
+        # DisputeDetailSchema's output, built from rows (app/reads/disputes.py)
         body, version = dispute_reads.detail(record_id, include_drafts=auth.viewer().sees_drafts)
         conditional.etag_version(version)
         return current_app.json.response(body)

@@ -10,11 +10,11 @@ from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Source
+from app.reads.track_record import track_record
 from app.schemas.common import DeleteArgs, DetailArgs, for_patch
 from app.schemas.sources import SourceQuery, SourceSchema, TrackRecordSchema
 from app.services import sources as service
 from app.services.policy import Action
-from app.services.track_record import track_record
 
 blp = ApiBlueprint("sources", __name__, url_prefix="/api/v1/sources",
                    description="Sources: people, outlets, organisations, government bodies, "

@@ -28,6 +28,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
+from app.reads import verdicts as verdict_reads
 from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema, for_patch
 from app.schemas.verdicts import (
     CorrectionSchema,
@@ -38,7 +39,7 @@ from app.schemas.verdicts import (
     VersionSchema,
     WithdrawalSchema,
 )
-from app.services import policy, verdict_reads
+from app.services import policy
 from app.services import verdicts as service
 from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
@@ -103,7 +104,7 @@ class Verdicts(MethodView):
             headers["X-Next-Cursor"] = cursor
         if more:
             headers["Link"] = link_header([("next", page_url(cursor=cursor))])
-        # VerdictSchema's output, built from rows (app/services/verdict_reads.py)
+        # VerdictSchema's output, built from rows (app/reads/verdicts.py)
         return current_app.json.response(verdict_reads.as_dicts(rows)), 200, headers
 
     @blp.requires(Action.DRAFT)

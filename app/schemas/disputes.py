@@ -234,8 +234,8 @@ class DisputeDetailSchema(DisputeSchema):
     """The whole dispute: event, claims (claimant, attribution chain, appearances,
     quotes with integrity, current verdict) and every link touching its claims.
 
-    The API serves it from rows (app/services/dispute_reads.py); this schema documents
-    it and dumps the ORM aggregate (app.services.reads.DisputeDetail) the same way,
+    The API serves it from rows (app/reads/disputes.py); this schema documents
+    it and dumps the ORM aggregate (app.reads.aggregates.DisputeDetail) the same way,
     which tests/services/test_dispute_reads.py holds the rows to."""
 
     event = fields.Nested(EventSchema, dump_only=True)

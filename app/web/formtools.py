@@ -29,7 +29,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import Claim, Document, Event, Revision, RevisionAction, Source
-from app.services import listings
+from app.reads import listings
 from app.services.errors import DomainError, PermissionDenied, StaleVersion
 from app.services.merge import Choice, Merge, canonical_text, changed_since, digest, merge
 from app.web.forms import IdMultiSelectField, IdSelectField, VersionedForm

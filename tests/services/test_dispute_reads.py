@@ -1,4 +1,4 @@
-"""`GET /api/v1/disputes/{id}` is read as rows (app/services/dispute_reads.py), not
+"""`GET /api/v1/disputes/{id}` is read as rows (app/reads/disputes.py), not
 dumped from the ORM aggregate. These tests hold it to DisputeDetailSchema: for every
 dispute, as a reader and as staff, with records deleted at every level, long and
 circular affiliation chains, links into other disputes, drafts and withdrawals, the
@@ -26,12 +26,12 @@ from app.models import (
     VerdictState,
 )
 from app.models.base import utcnow
+from app.reads.aggregates import dispute_detail
 from app.schemas.disputes import DisputeDetailSchema
 from app.services import lifecycle
 from app.services import links as link_service
 from app.services import sources as source_service
 from app.services import verdicts as verdict_service
-from app.services.reads import dispute_detail
 
 URL = "/api/v1/disputes/{}"
 

@@ -7,8 +7,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Dispute, Verdict, VerdictState
+from app.reads.aggregates import dispute_detail
 from app.services.claimreview import claimreview, shorten
-from app.services.reads import dispute_detail
 
 
 def count_queries(fn):

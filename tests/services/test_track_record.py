@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Source
-from app.services.track_record import track_record
+from app.reads.track_record import track_record
 from tests.services.test_reads import count_queries
 
 

@@ -1,4 +1,4 @@
-"""The verdict feed is read as rows (app/services/verdict_reads.py), not dumped from ORM
+"""The verdict feed is read as rows (app/reads/verdicts.py), not dumped from ORM
 objects by VerdictSchema. These tests hold it to the schema: for every verdict, in every
 state — drafts with evidence, corrections that changed the evidence, withdrawals,
 deleted drafts — the feed's JSON is exactly what VerdictSchema dumps, field for field and
@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Claim, Stance, Verdict, VerdictState
 from app.models.base import utcnow
+from app.reads import verdicts as verdict_reads
 from app.schemas.verdicts import VerdictSchema
-from app.services import lifecycle, policy, verdict_reads
+from app.services import lifecycle, policy
 from app.services import verdicts as service
 
 FEED = "/api/v1/verdicts"

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import Claim, Dispute, Quote
+from app.reads import listings
 from app.services import claims as claim_service
-from app.services import listings, policy
+from app.services import policy
 from app.services.errors import NotFound
 from app.services.policy import Action
 from app.web.auth import actor, requires, viewer

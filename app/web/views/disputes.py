@@ -9,12 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from app.digits import whole_number
 from app.models import Dispute, DisputeState, Link, LinkScope
 from app.query_args import query_args
+from app.reads import listings
+from app.reads.aggregates import DisputeDetail
 from app.services import disputes as dispute_service
 from app.services import links as link_service
-from app.services import listings, policy
+from app.services import policy
 from app.services.errors import NotFound
 from app.services.policy import Action
-from app.services.reads import DisputeDetail
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import (

@@ -7,7 +7,8 @@ from flask import flash, redirect, render_template, url_for
 
 from app.models import Document
 from app.query_args import query_args
-from app.services import captures, listings, policy, versions
+from app.reads import listings
+from app.services import captures, policy, versions
 from app.services import documents as document_service
 from app.services.errors import DomainError, NotFound, PermissionDenied
 from app.services.policy import Action

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from app.query_args import query_args
-from app.services import listings
+from app.reads import listings
 from app.services import search as search_service
 from app.services.errors import ValidationError
 from app.web.blueprint import bp

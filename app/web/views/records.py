@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from app.models import Verdict
-from app.services import lifecycle, listings, policy
+from app.reads import listings
+from app.services import lifecycle, policy
 from app.services.policy import Action
 from app.web.auth import actor, requires, signed_in, viewer
 from app.web.blueprint import bp

@@ -6,11 +6,12 @@ from flask import flash, redirect, render_template, url_for
 
 from app.models import Source, SourceKind
 from app.query_args import query_args
-from app.services import listings, policy
+from app.reads import listings
+from app.reads.track_record import track_record
+from app.services import policy
 from app.services import sources as source_service
 from app.services.errors import NotFound
 from app.services.policy import Action
-from app.services.track_record import track_record
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import SourceForm

@@ -7,7 +7,8 @@ from flask import flash, redirect, render_template, url_for
 
 from app.models import RATING_LABELS, Claim, Verdict, VerdictState
 from app.query_args import query_args
-from app.services import listings, policy
+from app.reads import listings
+from app.services import policy
 from app.services import verdicts as verdict_service
 from app.services.policy import Action
 from app.web.auth import actor, requires, viewer

@@ -1,6 +1,6 @@
 """The whole dispute as the API shows it (`GET /api/v1/disputes/{id}`), read as rows.
 
-Built from ORM objects (app.services.reads.dispute_detail, which the dispute page still
+Built from ORM objects (app.reads.aggregates.dispute_detail, which the dispute page still
 uses) and dumped by marshmallow, a dispute of ten claims cost ~9 ms of CPU: nine
 queries with deep loader options, ~70 objects and ~70,000 attribute lookups. Here it is
 eleven plain selects of the columns shown — ORM-enabled, so the soft-delete filter hides
@@ -39,10 +39,10 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
+from app.reads.aggregates import visible_verdict
+from app.reads.rows import RECORD_COLUMNS, differences, iso, record_fields
 from app.services.errors import NotFound
 from app.services.policy import shows_rating
-from app.services.reads import visible_verdict
-from app.services.rows import RECORD_COLUMNS, differences, iso, record_fields
 
 _CURRENT = aliased(VerdictVersion)  # a verdict's current version (a withdrawal's reason)
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached

@@ -1,5 +1,5 @@
 """Row values as the API's schemas dump them, for the read models that skip the ORM
-(verdict_reads.py, dispute_reads.py)."""
+(verdicts.py, disputes.py)."""
 
 from __future__ import annotations
 

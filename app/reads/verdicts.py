@@ -33,8 +33,8 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
+from app.reads.rows import iso, record_fields
 from app.services.policy import Viewer, shows_rating, verdict_states
-from app.services.rows import iso, record_fields
 
 # What the feed selects: the verdict's columns, its claim's dispute, its author, and the
 # current version's reason and time (a withdrawal's).

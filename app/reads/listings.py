@@ -1,7 +1,7 @@
 """Read models for the pages: lists and record pages, each in a constant number of
 queries however many rows it shows (the page tests count them).
 
-The whole-dispute read lives in `reads.py` (shared with the API); this module adds
+The whole-dispute read lives in `aggregates.py` (shared with the API); this module adds
 what only the pages show: home, lists, the claim, source, event and document pages.
 """
 
@@ -31,13 +31,13 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import SoftDeleteMixin
-from app.services import textdiff
-from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
-from app.services.reads import (
+from app.reads.aggregates import (
     DisputeDetail,
     current_verdict,
     dispute_detail,
 )
+from app.services import textdiff
+from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
 
 
 def _claim_card():
