@@ -16,6 +16,7 @@ from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
+    Language,
     Line,
     PageArgs,
     Prose,
@@ -57,6 +58,7 @@ class ClaimFields(Schema):
     stated_at = UTCDateTime(allow_none=True, load_default=None)
     stated_precision = Enum(DatePrecision, load_default=DatePrecision.DAY)
     first_appearance_id = Id(allow_none=True, load_default=None)
+    language = Language()
     attributions = fields.List(fields.Nested(AttributionSchema), load_default=list,
                                validate=validate.Length(max=20))
     appearances = fields.List(fields.Nested(AppearanceSchema), load_default=list,
