@@ -25,6 +25,7 @@ from app.schemas.common import (
     Schema,
     UTCDateTime,
 )
+from app.schemas.known import MatchSchema
 from app.schemas.quotes import QuoteFields
 
 
@@ -78,6 +79,11 @@ class ClaimSchema(DisputeClaimSchema, RecordSchema):
     quotes = fields.List(fields.Nested(QuoteFields), load_default=list, load_only=True,
                          validate=validate.Length(max=50),
                          metadata={"description": "Quotes to log with the claim."})
+    # Only in the answer to a POST: has this been checked before? (GET
+    # /claims/{id}/matches asks again.)
+    matches = fields.List(fields.Nested(MatchSchema), dump_only=True, metadata={
+        "description": "In the answer to a new claim only: known claims and fact-checks "
+                       "like it, best first (see GET /matches)."})
 
 
 class ClaimPatchSchema(ClaimSchema):
