@@ -111,10 +111,12 @@ class Lexicon:
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
     synonym_words: dict[str, set[str]] = field(default_factory=dict)  # head -> its words
-    # canonical name -> every spelling of it, for search and index queries
+    # canonical name -> every way of writing it (metonyms included), for matching's
+    # index queries; and its spellings only (no metonyms), for search
     variants: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    spellings: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
 
-    def add_name(self, canonical: str, spelling: str) -> None:
+    def add_name(self, canonical: str, spelling: str, *, metonym: bool = False) -> None:
         key = tuple(words(spelling))
         canon = " ".join(words(canonical))
         if not key or not canon:
@@ -123,11 +125,14 @@ class Lexicon:
         canon = self.names.get(tuple(canon.split()), canon)
         self.names.setdefault(key, canon)
         self.variants.setdefault(canon, set()).update({key, tuple(canon.split())})
+        if not metonym:
+            self.spellings.setdefault(canon, set()).update({key, tuple(canon.split())})
 
     def with_aliases(self, pairs: list[tuple[str, str]]) -> Lexicon:
         """This lexicon and (name, alias) pairs from the database."""
         extended = Lexicon(dict(self.names), dict(self.synonyms), self.synonym_words,
-                           {k: set(v) for k, v in self.variants.items()})
+                           {k: set(v) for k, v in self.variants.items()},
+                           {k: set(v) for k, v in self.spellings.items()})
         for name, alias in pairs:
             canon = extended.names.get(tuple(words(name)))
             extended.add_name(canon or name, name)
@@ -143,6 +148,9 @@ def shipped_lexicon() -> Lexicon:
     for group in data["names"]:
         for spelling in group:
             lexicon.add_name(group[0], spelling)
+    for group in data["metonyms"]:
+        for spelling in group:
+            lexicon.add_name(group[0], spelling, metonym=True)
     stem = stemmer_for("en")
     for group in data["synonyms"]:
         head = stem.stemWord(fold(group[0]))
@@ -258,3 +266,32 @@ def search_forms(token: str, reading: Reading, lexicon: Lexicon | None = None
     forms |= lexicon.variants.get(token, set())
     forms |= {(w,) for w in lexicon.synonym_words.get(token, ())}
     return forms
+
+
+def query_groups(text: str, lexicon: Lexicon | None = None) -> list[set[tuple[str, ...]]]:
+    """A search's words, each as every way of writing it: a name as all its spellings
+    ("kiev" -> kyiv, kiev...), a number as its formats, other words as typed (the index
+    stems them). Each group is one word of the search; a group holds phrases."""
+    lexicon = lexicon or shipped_lexicon()
+    raw = [w for w in words(text) if re.fullmatch(r"\w+", w) or _number(words(w), 0)]
+    groups: list[set[tuple[str, ...]]] = []
+    i = 0
+    while i < len(raw):
+        for size in range(min(MAX_PHRASE, len(raw) - i), 0, -1):
+            canon = lexicon.names.get(tuple(raw[i:i + size]))
+            if canon is not None:
+                typed = tuple(raw[i:i + size])
+                spellings = lexicon.spellings.get(canon, set())
+                # a metonym ("Moscow") is searched as typed, a spelling as all of them
+                groups.append(set(spellings) | {typed} if typed in spellings else {typed})
+                i += size
+                break
+        else:
+            number = _number(raw, i) if raw[i][0].isdigit() else None
+            if number is not None:
+                groups.append(number_forms(number[0]))
+                i += number[1]
+                continue
+            groups.append({tuple(re.findall(r"\w+", raw[i]))})
+            i += 1
+    return [{f for f in g if f and all(re.fullmatch(r"\w+", w) for w in f)} for g in groups]
