@@ -40,7 +40,7 @@ STEMMERS = {
 }
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
-                       "without", "false", "untrue", "deny"})
+                       "false", "untrue", "deny"})
 # Words that carry no claim: grammar, and the verbs reporting who said it (reported
 # speech must match the claim it reports).
 _STOPWORD_TEXT = """
@@ -64,6 +64,7 @@ _NOT = re.compile(r"\b(can)'?t\b|\b(won)'t\b|n't\b", re.IGNORECASE)
 # The United States as "US"/"U.S." (upper case only: "us" is a pronoun).
 _US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?=\W|$)")
 _WORD = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?(?:%|bn|mn|tn|k|m|b)?(?![\w])|\w+")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]\w*")
 _SHORT_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(k|m|mn|bn|b|tn)")
 _SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
@@ -82,7 +83,8 @@ def words(text: str) -> list[str]:
     text = _US.sub(" united states ", text)
     text = _NOT.sub(lambda m: f" {m.group(1) or m.group(2) or ''} not", text)
     text = re.sub(r"'s\b", "", text)  # possessives: "Russia's" is Russia
-    return _WORD.findall(fold(text))
+    text = _HYPHEN.sub("", fold(text))  # "cease-fire" is "ceasefire"
+    return _WORD.findall(text)
 
 
 def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
@@ -220,7 +222,7 @@ def read(text: str, *, language: str = "en", lexicon: Lexicon | None = None) -> 
                 continue
             word = raw[i]
             i += 1
-            if word in NEGATIONS or (english and word.startswith("deni")):
+            if word in NEGATIONS or (english and word.startswith(("deni", "refus"))):
                 scope = NEGATION_SCOPE
                 continue
             if english and word in STOPWORDS:
