@@ -87,8 +87,17 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
         item["datePublished"] = claim.stated_at.date().isoformat()
     if claim.first_appearance is not None:
         item["firstAppearance"] = _creative_work(claim.first_appearance)
-    if claim.appearances:
-        item["appearance"] = [_creative_work(a.document) for a in claim.appearances]
+    appearances = [_creative_work(a.document) for a in claim.appearances]
+    # A repeat a journalist confirmed is this claim appearing again: its appearances are
+    # this claim's too (app/services/known.py).
+    from app.services.known import repeats_of
+
+    for repeat in repeats_of(claim.id):
+        documents = [repeat.first_appearance] if repeat.first_appearance else []
+        documents += [a.document for a in repeat.appearances]
+        appearances += [_creative_work(d) for d in documents]
+    if appearances:
+        item["appearance"] = appearances
     latest = verdict.versions[-1] if verdict.versions else None
     review: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -106,6 +115,7 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
             "ratingExplanation": verdict.rationale,
         },
         "itemReviewed": item,
+        "inLanguage": verdict.language,
     }
     if latest is not None and latest.published_at and latest.number > 1:
         review["dateModified"] = latest.published_at.isoformat()
