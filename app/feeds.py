@@ -133,6 +133,7 @@ def claimreview_feed() -> Response:
     from flask import json
 
     from app.services.claimreview import claimreview, has_claimreview, verdict_page_url
+    from app.services.known import repeats_of
 
     verdicts = db.session.scalars(
         sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED)
@@ -145,7 +146,8 @@ def claimreview_feed() -> Response:
     for verdict in verdicts:
         if not has_claimreview(verdict):
             continue
-        review = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
+        review = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root,
+                             repeats=repeats_of(verdict.claim_id))
         review.pop("@context", None)
         newest = max(newest or verdict.updated_at, verdict.updated_at)
         elements.append({"@type": "DataFeedItem", "dateModified": verdict.updated_at.isoformat(),

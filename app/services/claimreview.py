@@ -60,7 +60,7 @@ def has_claimreview(verdict) -> bool:
 
 
 def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
-                history_url: str = "") -> dict[str, Any]:
+                history_url: str = "", repeats: list | None = None) -> dict[str, Any]:
     """The ClaimReview of a published verdict. InvalidTransition for a draft (it has none
     yet); Withdrawn (410) for a withdrawn one, saying when and why, and where its history
     is (`history_url`, also as a Link header)."""
@@ -89,10 +89,9 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
         item["firstAppearance"] = _creative_work(claim.first_appearance)
     appearances = [_creative_work(a.document) for a in claim.appearances]
     # A repeat a journalist confirmed is this claim appearing again: its appearances are
-    # this claim's too (app/services/known.py).
-    from app.services.known import repeats_of
-
-    for repeat in repeats_of(claim.id):
+    # this claim's too (`repeats`: app.services.known.repeats_of, read by the caller so
+    # that a page of many verdicts makes no query per verdict).
+    for repeat in repeats or ():
         documents = [repeat.first_appearance] if repeat.first_appearance else []
         documents += [a.document for a in repeat.appearances]
         appearances += [_creative_work(d) for d in documents]
