@@ -8,8 +8,10 @@ the same way.
 
 1. Candidates come from the full-text indexes (SQLite FTS5, PostgreSQL tsvector/GIN),
    never a scan: the text's canonical words, each looked for in every way it may be
-   written (Kyiv or Kiev, "100,000" or "100k", troops or soldiers): rows holding any two
-   of them (any one, for a text of one or two words), newest first, CANDIDATES at most.
+   written (Kyiv or Kiev, "100,000" or "100k", troops or soldiers). How many rows hold
+   each word is counted first (up to COUNT_CAP); then come the rows holding the rarest
+   word when it is rare, or any two of the three rarest, newest first, CANDIDATES at
+   most. (A text of one or two words: rows holding any of them.)
 2. Each candidate is scored in Python: the weighted overlap of canonical words (names
    and numbers weigh more) blended with RapidFuzz's token-set ratio, then penalised when
    one text denies what the other asserts, the numbers differ, or no name is shared.
@@ -43,6 +45,7 @@ from app.services.policy import ANONYMOUS, Viewer, shows_rating, verdict_states
 THRESHOLD = 0.65
 CANDIDATES = 200  # rows read from the indexes per kind, at most
 MAX_TERMS = 6  # canonical words of the text looked up in the indexes
+COUNT_CAP = 2000  # rows counted per word to tell rare words from common ones
 MAX_TEXT = 2000
 MAX_LIMIT = 50
 ANY = "any"
@@ -195,8 +198,9 @@ _SELECT = {
         "SELECT t.id, t.statement AS text, t.language, t.dispute_id, v.id AS verdict_id,"
         " v.rating_value, r.label AS rating_label, NULL AS publisher, NULL AS url"
         " FROM {source} JOIN claims t ON t.id = {rowid}"
-        " LEFT JOIN verdicts v ON v.claim_id = t.id AND v.state IN ({rated})"
-        " AND v.deleted_at IS NULL"
+        # (the state as text: the claim's verdicts are found by claim_id, not by state)
+        " LEFT JOIN verdicts v ON v.claim_id = t.id"
+        " AND CAST(v.state AS VARCHAR(20)) IN ({rated}) AND v.deleted_at IS NULL"
         " LEFT JOIN rating_scale r ON r.value = v.rating_value"
         " WHERE {match} AND t.deleted_at IS NULL{lang}"),
     "review": (
@@ -208,21 +212,50 @@ _SELECT = {
 _COLUMN = {"claim": "statement", "review": "claim_reviewed"}
 
 
-def _query(kind: str, terms: list[set[tuple[str, ...]]], sqlite: bool) -> str:
-    """The full-text query: any two of the words when there are three or more (the
-    index walks them in id order and stops at the limit), any one otherwise."""
+def _counts(kinds: tuple[str, ...], terms: list[set[tuple[str, ...]]]
+            ) -> dict[str, list[int]]:
+    """How many rows of each kind hold each word, counted up to COUNT_CAP: one statement
+    for all of them."""
+    sqlite = db.engine.dialect.name == "sqlite"
     build = _fts5 if sqlite else _tsquery
-    if len(terms) <= 2:
-        groups = [build([t]) for t in terms]
+    parts = []
+    for kind in kinds:
+        table = "claims" if kind == "claim" else "reviews"
+        for i in range(len(terms)):
+            if sqlite:
+                parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM {table}_fts WHERE "
+                             f"{table}_fts MATCH :q{i} LIMIT :cap))")
+            else:
+                parts.append(
+                    f"(SELECT count(*) FROM (SELECT 1 FROM {table} t WHERE to_tsvector("
+                    f"'english', coalesce(t.{_COLUMN[kind]}, '')) @@ to_tsquery("
+                    f"'english', :q{i}) LIMIT :cap) s_{kind}_{i})")
+    params: dict[str, Any] = {f"q{i}": build([t]) for i, t in enumerate(terms)}
+    params["cap"] = COUNT_CAP
+    row = list(db.session.execute(sa.text("SELECT " + ", ".join(parts)), params).one())
+    n = len(terms)
+    return {kind: row[k * n:(k + 1) * n] for k, kind in enumerate(kinds)}
+
+
+def _query(terms: list[set[tuple[str, ...]]], counts: list[int], sqlite: bool) -> str:
+    """The candidates' full-text query, from the words' counts: the rarest word alone
+    when few rows hold it, and any two of the three rarest (any one of one or two)."""
+    build = _fts5 if sqlite else _tsquery
+    ranked = [t for _, _, t in sorted(zip(counts, range(len(terms)), terms, strict=True))]
+    if len(ranked) <= 2:
+        parts = [build([t]) for t in ranked]
     else:
-        groups = ["(" + build(list(pair)) + ")" for pair in itertools.combinations(terms, 2)]
-    return (" OR " if sqlite else " | ").join(groups)
+        parts = [build([ranked[0]])] if min(counts) <= CANDIDATES else []
+        parts += ["(" + build(list(pair)) + ")"
+                  for pair in itertools.combinations(ranked[:3], 2)]
+    return (" OR " if sqlite else " | ").join(parts)
 
 
-def _candidates(kind: str, terms: list[set[tuple[str, ...]]], language: str | None,
-                exclude: set[int]) -> list[Candidate]:
+def _candidates(kind: str, terms: list[set[tuple[str, ...]]], counts: list[int],
+                language: str | None, exclude: set[int]) -> list[Candidate]:
     """Up to CANDIDATES rows of `kind` from its full-text index, newest first, in one
-    query (so a page costs the same queries whatever the text)."""
+    query whatever the text (so a page costs the same): the rows holding the words that
+    `counts` (from `_counts`) says are rare."""
     if not terms:
         return []
     sqlite = db.engine.dialect.name == "sqlite"
@@ -242,7 +275,7 @@ def _candidates(kind: str, terms: list[set[tuple[str, ...]]], language: str | No
                       if shows_rating(state))
     sql = _SELECT[kind].format(source=source, rowid=rowid, match=match, rated=rated,
                                lang="" if language is None else " AND t.language = :lang")
-    params: dict[str, Any] = {"q": _query(kind, terms, sqlite), "n": CANDIDATES}
+    params: dict[str, Any] = {"q": _query(terms, counts, sqlite), "n": CANDIDATES}
     if language is not None:
         params["lang"] = language
     rows = db.session.execute(sa.text(sql + order), params)
@@ -250,13 +283,13 @@ def _candidates(kind: str, terms: list[set[tuple[str, ...]]], language: str | No
     for row in rows:
         if row.id in exclude:
             continue
-        rated = row.rating_label is not None
+        rated_row = row.rating_label is not None
         url = row.url if kind == "review" else (
             _verdict_url(row.id, row.verdict_id) if row.verdict_id else None)
         out.append(Candidate(
             kind, row.id, row.text, row.language, dispute_id=row.dispute_id,
             publisher=row.publisher, url=row.url, rating_value=row.rating_value,
-            rating_label=row.rating_label if rated else None, rating_url=url,
+            rating_label=row.rating_label if rated_row else None, rating_url=url,
             verdict_id=row.verdict_id))
     return out
 
@@ -307,10 +340,11 @@ def find_matches(text: str, *, viewer: Viewer = ANONYMOUS, limit: int = 10,
     terms = _terms(query, lex)
     exclude = exclude_claim_ids or set()
     candidates: list[Candidate] = []
-    for kind in ("claim", "review"):
-        if kind in kinds:
-            candidates += _candidates(kind, terms, language,
-                                      exclude if kind == "claim" else set())
+    asked = tuple(k for k in ("claim", "review") if k in kinds)
+    counts = _counts(asked, terms) if terms else {}
+    for kind in asked:
+        candidates += _candidates(kind, terms, counts.get(kind, []), language,
+                                  exclude if kind == "claim" else set())
     scored = [Match(c, score(query, _reading(c.text, c.language, lex))) for c in candidates]
     scored.sort(key=lambda m: (-m.score, m.candidate.kind, m.candidate.id))
     return scored[:limit]

@@ -57,6 +57,13 @@ note noted notes accord allegedly reportedly apparently once s t
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) - NEGATIONS
 
+_NUMBER_WORD_TEXT = """
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+ninety hundred thousand million billion trillion dozen
+"""
+NUMBER_WORDS = frozenset(_NUMBER_WORD_TEXT.split())
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u201c": '"', "\u201d": '"'})
 # "didn't" -> "did not": the negation stays a word of its own.
@@ -94,8 +101,8 @@ def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
         value = float(short[1]) * _SCALE[short[2]]
         return f"#{value:g}" if value != int(value) else f"#{int(value)}", 1
     head = tokens[i]
-    if not (head[0].isdigit() or head[0] in "$€£-+") and head in STOPWORDS:
-        return None
+    if not (head[0].isdigit() or head[0] in "$€£-+") and head not in NUMBER_WORDS:
+        return None  # (text2num is asked only about words that may start a number)
     found = read_quantity(tuple(tokens[i:i + 8]))
     if found and found[1] == 1 and head in ("one", "a"):
         return None  # "no one", "one of them": a pronoun more often than a count
@@ -169,6 +176,12 @@ def stemmer_for(language: str):
     return snowballstemmer.stemmer(name) if name else None
 
 
+@lru_cache(maxsize=200_000)
+def _stem(language: str, word: str) -> str:
+    # Snowball in pure Python costs far more than a cache look-up; news reuses its words.
+    return stemmer_for(language).stemWord(word)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A text as matching compares it."""
@@ -227,7 +240,7 @@ def read(text: str, *, language: str = "en", lexicon: Lexicon | None = None) -> 
                 continue
             if english and word in STOPWORDS:
                 continue
-            stem = stemmer.stemWord(word) if stemmer else word
+            stem = _stem(language, word) if stemmer else word
             if english:
                 stem = lexicon.synonyms.get(stem, stem)
             surfaces.setdefault(stem, set()).add((word,))
