@@ -26,6 +26,7 @@ import datetime as dt
 import enum
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -179,6 +180,14 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
             raise ValueError("must be an integer")
 
         return check(integer)
+    if python is float:
+        def real(value):
+            # JSON numbers; a bool is an int in Python but not a number here.
+            if type(value) in (int, float) and math.isfinite(value):
+                return float(value)
+            raise ValueError("must be a number")
+
+        return check(real)
     if python is str:
         length = getattr(ctype, "length", None) or 0
 
