@@ -21,8 +21,16 @@ since you read it).
 
 **Lists** are ordered by id and paginated (`page`, `per_page` ≤ 100) with `Link` and
 `X-Total-Count` headers. **The verdict feed** (`GET /api/v1/verdicts`) is ordered by
-(updated_at, id) and paged by an opaque `cursor` (`Link: rel="next"`,
+(updated_at, id) and paged by an opaque `cursor` and `limit` (`Link: rel="next"`,
 `X-Next-Cursor`); corrections and withdrawals move a verdict to the end of the feed.
+Why not pages: the feed is for syncing while editors write. A page number counts rows
+from the start, so a verdict corrected during your walk moves to the end and shifts
+every later page — you skip one verdict and see another twice. A cursor is a position
+in the (updated_at, id) order (a keyset): what changes behind it comes round again after
+it, nothing is skipped or repeated, and the cursor you keep is where the next sync starts.
+Each verdict carries its claim's `statement`, the absolute `url` of the verdict on its
+claim's page (the ClaimReview's `url`) and its `dispute_url`: no other call is needed to
+show it.
 
 **Errors** are always `{"error": {"status", "code", "message", "fields"}}`.
 """

@@ -91,6 +91,10 @@ class Verdicts(MethodView):
         `Link: rel="next"` while it is there; keep `X-Next-Cursor` and pass it as
         `cursor` next time to get only what changed since — corrections and withdrawals
         included. Readers see published and withdrawn verdicts only.
+
+        Paged by `cursor`/`limit`, not `page`/`per_page` as other lists: a keyset
+        position in (updated_at, id) stays put while editors correct and withdraw, where
+        a page number shifts under a sync and skips or repeats verdicts.
         """
         stmt = visible_rows(query["include_deleted"])
         if query.get("updated_since") is not None:

@@ -138,10 +138,33 @@ def _creative_work(document: Document) -> dict[str, Any]:
 def verdict_page_url(verdict: Verdict) -> str:
     """Where a reader sees the verdict: its claim's page (one URL for the API and the
     pages, so ClaimReview consumers and crawlers agree)."""
-    from flask import url_for
+    return page_urls().verdict(verdict.claim_id, verdict.id)
 
-    return url_for("web.claim", claim_id=verdict.claim_id, _external=True,
-                   _anchor=f"verdict-{verdict.id}")
+
+class PageUrls:
+    """The absolute URLs of a verdict's page (its claim's, at the verdict) and of a
+    dispute's page, as this request's host names them. Built from one `url_for` per
+    kind, filled in per row: a feed page needs a hundred of them."""
+
+    _MARK = 2147483647  # an id no row has; what url_for puts in its place is replaced
+
+    def __init__(self):
+        from flask import url_for
+
+        self._claim = url_for("web.claim", claim_id=self._MARK, _external=True)
+        self._dispute = url_for("web.dispute", dispute_id=self._MARK, _external=True)
+
+    def verdict(self, claim_id: int, verdict_id: int) -> str:
+        return self._claim.replace(str(self._MARK), str(claim_id)) + f"#verdict-{verdict_id}"
+
+    def dispute(self, dispute_id: int | None) -> str | None:
+        if dispute_id is None:  # the claim is deleted (editors' views)
+            return None
+        return self._dispute.replace(str(self._MARK), str(dispute_id))
+
+
+def page_urls() -> PageUrls:
+    return PageUrls()
 
 
 def has_claimreview(verdict) -> bool:
