@@ -32,7 +32,9 @@ Each verdict carries its claim's `statement`, the absolute `url` of the verdict 
 claim's page (the ClaimReview's `url`) and its `dispute_url`: no other call is needed to
 show it.
 
-**Errors** are always `{"error": {"status", "code", "message", "fields"}}`.
+**Errors** are always `{"error": {"status", "code", "message", "fields"}}`: `code` is
+one of those below, `message` a plain sentence, `fields` what is wrong with each field
+(every 422 is `validation_error`, whatever the field: a body's, a query's, a cursor).
 """
 
 
@@ -65,7 +67,7 @@ def register_api(app: Flask) -> None:
     )
     from app.api.json import OrjsonProvider
     from app.api.openapi import Plugin
-    from app.errors import handle_http_exception
+    from app.errors import error_codes_markdown, handle_http_exception
     from app.extensions import api, csrf
     from app.schemas.common import ErrorSchema
 
@@ -75,7 +77,7 @@ def register_api(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # document our envelope for every error response
     api.init_app(app, spec_kwargs={
         "marshmallow_plugin": Plugin(schema_name_resolver=schema_name),
-        "info": {"description": API_DESCRIPTION},
+        "info": {"description": API_DESCRIPTION + "\n" + error_codes_markdown()},
     })
     # flask-smorest's init_app registers its own HTTPException handler (another body
     # shape); put ours back so every error, API and HTTP alike, has the one envelope.
