@@ -52,6 +52,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
     READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
+    # A CDN or Varnish in front: the keys each commit touched are POSTed to this URL as
+    # {"keys": [...]} and/or handed to this "module:function" (app/cache_keys.py).
+    CACHE_PURGE_URL = os.environ.get("CACHE_PURGE_URL", "")
+    CACHE_PURGE_HOOK = os.environ.get("CACHE_PURGE_HOOK", "")
+    CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
     RATELIMIT_HEADERS_ENABLED = True
     # API writes per account (a runaway script gets 429s, not the database); bulk loads
     # go through `flask import`.

@@ -129,6 +129,7 @@ class VerdictResource(MethodView):
         if not rows:
             raise NotFound(f"Verdict {record_id} does not exist.")
         conditional.etag_version(rows[0].lock_version)
+        verdict_reads.declare_shown(rows)
         return current_app.json.response(verdict_reads.as_dicts(rows)[0])
 
     @blp.requires(Action.DRAFT, if_match=True)

@@ -24,7 +24,7 @@ from app.models.enums import (
     VersionKind,
 )
 from app.models.event import Dispute, Event
-from app.models.generation import ContentGeneration
+from app.models.generation import CacheKey, ContentGeneration
 from app.models.revision import Revision
 from app.models.source import Source
 from app.models.user import ApiToken, User
@@ -40,6 +40,7 @@ __all__ = [
     "ClaimAppearance",
     "ClaimAttribution",
     "ClaimKind",
+    "CacheKey",
     "ContentGeneration",
     "DatePrecision",
     "Dispute",

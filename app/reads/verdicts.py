@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
+from app.cache_keys import keys_of, shows
 from app.extensions import db
 from app.models import (
     RATING_LABELS,
@@ -133,3 +134,16 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
         for row in rows
     ]
 
+
+
+# What one verdict's answer reads that `declare_shown` names row by row (its evidence is
+# left to its table: evidence rows name their version, not their verdict).
+COVERS = ("verdicts", "claims", "disputes", "users", "verdict_versions")
+
+
+def declare_shown(rows: Sequence[Row]) -> None:
+    """The dependency keys (app/cache_keys.py) of an answer showing these verdict rows:
+    each verdict (its versions change `verdict:N` too), claim, dispute and author."""
+    shows(keys_of("verdicts", (r.id for r in rows)) | keys_of("claims", (r.claim_id for r in rows))
+          | keys_of("disputes", (r.dispute_id for r in rows))
+          | keys_of("users", (r.author_id for r in rows)), covers=COVERS)
