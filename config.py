@@ -49,7 +49,11 @@ class Config:
     # Flask-Login's "keep me signed in" cookie: same rules as the session cookie.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # memory:// counts per worker process; redis://host:6379/0 counts across workers and
+    # app servers (README, Production). Keys start with the prefix (servers sharing one
+    # Redis for several sites).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
     READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
     # A CDN or Varnish in front: the keys each commit touched are POSTed to this URL as
