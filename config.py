@@ -30,7 +30,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL") or default_sqlite_url()
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A ping before each checkout is a round trip per request (on PostgreSQL, as much as
+    # a one-row read): off unless DATABASE_PRE_PING=1; connections are recycled after
+    # DATABASE_POOL_RECYCLE seconds instead (before a server or proxy drops idle ones).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": os.environ.get("DATABASE_PRE_PING", "0") == "1",
+        "pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", 1800)),
+    }
     # Bodies above this are refused with 413 before any view runs.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     JSON_SORT_KEYS = False

@@ -124,8 +124,9 @@ class VerdictResource(MethodView):
     @blp.response(200, VerdictSchema)
     def get(self, query, record_id):
         """Get a verdict"""
-        stmt = visible_rows(query["include_deleted"]).where(Verdict.id == record_id)
-        rows = db.session.execute(stmt).all() if 0 < record_id <= MAX_ID else []
+        stmt = verdict_reads.by_id(auth.viewer(include_deleted=query["include_deleted"]))
+        rows = (db.session.execute(stmt, {"verdict_id": record_id}).all()
+                if 0 < record_id <= MAX_ID else [])
         if not rows:
             raise NotFound(f"Verdict {record_id} does not exist.")
         conditional.etag_version(rows[0].lock_version)
