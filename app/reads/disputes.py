@@ -1,8 +1,9 @@
 """The whole dispute as the API shows it (`GET /api/v1/disputes/{id}`), read as rows.
 
 Built from ORM objects (app.reads.aggregates.dispute_detail, which the dispute page still
-uses) and dumped by marshmallow, a dispute of ten claims cost ~9 ms of CPU: nine
-queries with deep loader options, ~70 objects and ~70,000 attribute lookups. Here it is
+uses) and dumped by marshmallow, a dispute cost nine queries with deep loader options,
+dozens of objects and tens of thousands of attribute lookups (figures in
+bench/README.md). Here it is
 eleven plain selects of the columns shown — ORM-enabled, so the soft-delete filter hides
 deleted records exactly as it does for the objects — assembled into dicts.
 

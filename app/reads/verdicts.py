@@ -1,11 +1,12 @@
 """Verdicts as the API shows them, read as rows instead of ORM objects.
 
 The verdict feed is the most-read path of the API (consumers poll it far more often than
-journalists write). Built from ORM objects and dumped by marshmallow, a page of 50 cost
-about 12 ms of CPU: ~290 objects (verdicts, every version, every version's evidence,
-claims, authors) and ~75,000 attribute lookups in the schema. Here the same page is two
-indexed selects of the columns shown — the soft-delete filter applies, since they are
-ORM-enabled selects — turned straight into dicts.
+journalists write). Built from ORM objects and dumped by marshmallow, a page of 50
+made hundreds of objects (verdicts, every version, every version's evidence, claims,
+authors) and tens of thousands of attribute lookups in the schema (figures in
+bench/README.md). Here the same page is two indexed selects of the columns shown — the
+soft-delete filter applies, since they are ORM-enabled selects — turned straight into
+dicts. The answers to writes come from here too (`one`), so GET and write never differ.
 
 `VerdictSchema` stays the contract: it validates input and makes the OpenAPI document,
 and `tests/services/test_verdict_reads.py` checks that `as_dicts` gives exactly what
@@ -34,7 +35,9 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
+from app.models.base import MAX_ID
 from app.reads.rows import iso, record_fields
+from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
 
 # What the feed selects: the verdict's columns, its claim's dispute, its author, and the
@@ -164,3 +167,15 @@ def declare_shown(rows: Sequence[Row]) -> None:
     shows(keys_of("verdicts", (r.id for r in rows)) | keys_of("claims", (r.claim_id for r in rows))
           | keys_of("disputes", (r.dispute_id for r in rows))
           | keys_of("users", (r.author_id for r in rows)), covers=COVERS)
+
+
+def one(verdict_id: int, viewer: Viewer) -> tuple[dict[str, Any], int]:
+    """VerdictSchema's output of one verdict as `viewer` sees it, and its lock_version
+    (for the ETag): the answer to a GET and to every write of a verdict alike, so the two
+    never differ. NotFound when `viewer` may not see it."""
+    rows = (db.session.execute(by_id(viewer), {"verdict_id": verdict_id}).all()
+            if 0 < verdict_id <= MAX_ID else [])
+    if not rows:
+        raise NotFound(f"Verdict {verdict_id} does not exist.")
+    declare_shown(rows)
+    return as_dicts(rows)[0], rows[0].lock_version
