@@ -24,7 +24,7 @@ from app.models.enums import (
     VersionKind,
 )
 from app.models.event import Dispute, Event
-from app.models.generation import ContentGeneration
+from app.models.generation import CacheKey, ContentGeneration
 from app.models.known import LANGUAGE_LENGTH, LANGUAGE_PATTERN, Alias, Review
 from app.models.revision import Revision
 from app.models.source import Source
@@ -44,6 +44,7 @@ __all__ = [
     "ClaimAppearance",
     "ClaimAttribution",
     "ClaimKind",
+    "CacheKey",
     "ContentGeneration",
     "DatePrecision",
     "Dispute",

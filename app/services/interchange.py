@@ -49,7 +49,8 @@ from app.services.errors import ValidationError
 FORMAT = "counterclaim-export"
 FORMAT_VERSION = 1
 # Not exported: migration-owned data, the cache's change counter, and secrets.
-SKIP_TABLES = {"rating_scale", "api_tokens", "alembic_version", "content_generation"}
+SKIP_TABLES = {"rating_scale", "api_tokens", "alembic_version", "content_generation",
+               "cache_keys"}
 SKIP_COLUMNS = {"users": {"password_hash"}}
 TYPE = "_type"
 MAX_ERRORS = 20

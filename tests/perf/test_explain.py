@@ -19,10 +19,13 @@ from tests.perf.test_query_counts import load_archive
 def test_search_uses_the_full_text_index_of_every_kind(seeded):
     with captured(db.engine) as statements:
         hits = search("troops")
-    # (and one of the aliases table: names' other spellings, app/services/normalise.py)
-    searched = [s for s in statements if s.is_select and "FROM aliases" not in s.sql]
-    assert len(searched) == len(KINDS)  # one query per kind, whatever the archive size
-    assert len(statements) == len(KINDS) + 1
+    selects = [s for s in statements if s.is_select]
+    # the stored aliases (a small table: "Kiev" is looked for as Kyiv too), then one
+    # query per kind, whatever the archive size
+    aliases = [s for s in selects if "FROM aliases" in s.sql]
+    searched = [s for s in selects if s not in aliases]
+    assert len(aliases) <= 1
+    assert len(searched) == len(KINDS)
     assert hits, "the seeded archive has claims about troops"
     for statement in searched:
         if db.engine.dialect.name == "postgresql":
