@@ -43,7 +43,7 @@ from app.services.policy import ANONYMOUS, Viewer, shows_rating, verdict_states
 # From here a candidate is a `match`. On the labelled set (tests/matching/) the right
 # claims scored far above the best-scoring non-repeats; this sits between the two.
 THRESHOLD = 0.65
-CANDIDATES = 200  # rows read from the indexes per kind, at most
+CANDIDATES = 120  # rows read from the indexes per kind, at most
 MAX_TERMS = 6  # canonical words of the text looked up in the indexes
 COUNT_CAP = 2000  # rows counted per word to tell rare words from common ones
 MAX_TEXT = 2000

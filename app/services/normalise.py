@@ -25,7 +25,6 @@ import yaml
 from app.services.numbers import read_quantity
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.yaml"
-MAX_PHRASE = 5  # the longest name, in words
 # A negation governs the next few content words ("denied that Biden said 'sacked'":
 # biden, sack), not the whole text ("the call did not go well" leaves "sacked" alone).
 NEGATION_SCOPE = 3
@@ -80,6 +79,8 @@ _SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10
 def fold(text: str) -> str:
     """Lower case, without diacritics, with one kind of apostrophe: what is compared."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    if text.isascii():
+        return text.lower()  # nothing to decompose (most news text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -118,6 +119,7 @@ class Lexicon:
     """Names (phrases of folded words -> canonical name) and synonyms (stem -> stem)."""
 
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    longest: dict[str, int] = field(default_factory=dict)  # first word -> longest name
     synonyms: dict[str, str] = field(default_factory=dict)
     synonym_words: dict[str, set[str]] = field(default_factory=dict)  # head -> its words
     # canonical name -> every way of writing it (metonyms included), for matching's
@@ -133,13 +135,15 @@ class Lexicon:
         # A stored alias may chain onto a shipped name ("Kyivv" -> "Kiev" -> "kyiv").
         canon = self.names.get(tuple(canon.split()), canon)
         self.names.setdefault(key, canon)
+        self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
         self.variants.setdefault(canon, set()).update({key, tuple(canon.split())})
         if not metonym:
             self.spellings.setdefault(canon, set()).update({key, tuple(canon.split())})
 
     def with_aliases(self, pairs: list[tuple[str, str]]) -> Lexicon:
         """This lexicon and (name, alias) pairs from the database."""
-        extended = Lexicon(dict(self.names), dict(self.synonyms), self.synonym_words,
+        extended = Lexicon(dict(self.names), dict(self.longest), dict(self.synonyms),
+                           self.synonym_words,
                            {k: set(v) for k, v in self.variants.items()},
                            {k: set(v) for k, v in self.spellings.items()})
         for name, alias in pairs:
@@ -211,7 +215,7 @@ def read(text: str, *, language: str = "en", lexicon: Lexicon | None = None) -> 
     surfaces: dict[str, set[tuple[str, ...]]] = {}
     i = 0
     while i < len(raw):
-        for size in range(min(MAX_PHRASE, len(raw) - i), 0, -1):
+        for size in range(min(lexicon.longest.get(raw[i], 0), len(raw) - i), 0, -1):
             canon = lexicon.names.get(tuple(raw[i:i + size]))
             if canon is not None:
                 surfaces.setdefault(canon, set()).add(tuple(raw[i:i + size]))
@@ -292,7 +296,7 @@ def query_groups(text: str, lexicon: Lexicon | None = None) -> list[set[tuple[st
     groups: list[set[tuple[str, ...]]] = []
     i = 0
     while i < len(raw):
-        for size in range(min(MAX_PHRASE, len(raw) - i), 0, -1):
+        for size in range(min(lexicon.longest.get(raw[i], 0), len(raw) - i), 0, -1):
             canon = lexicon.names.get(tuple(raw[i:i + size]))
             if canon is not None:
                 typed = tuple(raw[i:i + size])
