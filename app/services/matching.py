@@ -9,9 +9,10 @@ the same way.
 1. Candidates come from the full-text indexes (SQLite FTS5, PostgreSQL tsvector/GIN),
    never a scan: the text's canonical words, each looked for in every way it may be
    written (Kyiv or Kiev, "100,000" or "100k", troops or soldiers). How many rows hold
-   each word is counted first (up to COUNT_CAP); then come the rows holding the rarest
-   word when it is rare, or any two of the three rarest, newest first, CANDIDATES at
-   most. (A text of one or two words: rows holding any of them.)
+   each word is counted first (up to COUNT_CAP); then come the rows holding the rare
+   ones (RARE rows or fewer) when there are any, else those holding any two of the three
+   rarest, newest first, CANDIDATES at most. (A text of one or two common words: rows
+   holding either.)
 2. Each candidate is scored in Python: the weighted overlap of canonical words (names
    and numbers weigh more) blended with RapidFuzz's token-set ratio, then penalised when
    one text denies what the other asserts, the numbers differ, or no name is shared.
@@ -46,6 +47,7 @@ THRESHOLD = 0.65
 CANDIDATES = 120  # rows read from the indexes per kind, at most
 MAX_TERMS = 6  # canonical words of the text looked up in the indexes
 COUNT_CAP = 2000  # rows counted per word to tell rare words from common ones
+RARE = 40  # a word held by at most this many rows is looked up alone
 MAX_TEXT = 2000
 MAX_LIMIT = 50
 ANY = "any"
@@ -238,16 +240,20 @@ def _counts(kinds: tuple[str, ...], terms: list[set[tuple[str, ...]]]
 
 
 def _query(terms: list[set[tuple[str, ...]]], counts: list[int], sqlite: bool) -> str:
-    """The candidates' full-text query, from the words' counts: the rarest word alone
-    when few rows hold it, and any two of the three rarest (any one of one or two)."""
+    """The candidates' full-text query, from the words' counts: the rare words alone when
+    there are any (few rows hold them: all of those rows come back), else any two of the
+    three rarest (any one, for a text of one or two words)."""
     build = _fts5 if sqlite else _tsquery
-    ranked = [t for _, _, t in sorted(zip(counts, range(len(terms)), terms, strict=True))]
-    if len(ranked) <= 2:
+    order = sorted(range(len(terms)), key=lambda i: counts[i])
+    ranked = [terms[i] for i in order]
+    rare = [terms[i] for i in order[:3] if counts[i] <= RARE]
+    if rare:
+        parts = [build([t]) for t in rare]
+    elif len(ranked) <= 2:
         parts = [build([t]) for t in ranked]
     else:
-        parts = [build([ranked[0]])] if min(counts) <= CANDIDATES else []
-        parts += ["(" + build(list(pair)) + ")"
-                  for pair in itertools.combinations(ranked[:3], 2)]
+        parts = ["(" + build(list(pair)) + ")"
+                 for pair in itertools.combinations(ranked[:3], 2)]
     return (" OR " if sqlite else " | ").join(parts)
 
 
