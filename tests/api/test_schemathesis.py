@@ -54,6 +54,8 @@ STATE_RULES = re.compile("|".join([
     r"invalid cursor",  # an opaque cursor the API did not hand out
     r"same as from_claim_id",  # a link from a claim to itself
     r"listed twice",  # a claim's appearances name each document once
+    r"same as the claim|repeats this claim",  # a claim repeating itself, or in a circle
+    r"same as name",  # an alias that is the name itself
 ]))
 
 
