@@ -24,6 +24,7 @@ from app.models import (
     Event,
     Link,
     Quote,
+    Revision,
     Source,
     Verdict,
     VerdictEvidence,
@@ -37,6 +38,7 @@ from app.reads.aggregates import (
     dispute_detail,
 )
 from app.services import textdiff
+from app.services.audit import entity_type
 from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
 
 
@@ -92,7 +94,8 @@ def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDet
     detail = dispute_detail(dispute_id, include_drafts=include_drafts)
     claims = detail.claims
     load_publishers([d for c in claims
-                     for d in (c.first_appearance, *(a.document for a in c.appearances))])
+                     for d in (c.first_appearance, *(a.document for a in c.appearances),
+                               *(q.document for q in c.quotes))])
     own = {c.id for c in claims}
     foreign = {i for link in detail.links for i in (link.from_claim_id, link.to_claim_id)} - own
     if foreign:
@@ -100,6 +103,28 @@ def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDet
             sa.select(Claim).where(Claim.id.in_(foreign)).options(*_claim_card())
         ))
     return detail
+
+
+@dataclass
+class StateChange:
+    state: str
+    reason: str
+    at: object
+
+
+def state_change(dispute: Dispute) -> StateChange | None:
+    """The dispute's newest change of state with its public reason (from the change
+    log), or None when it still has the state it was logged with."""
+    revisions = db.session.scalars(
+        sa.select(Revision)
+        .where(Revision.entity_type == entity_type(Dispute), Revision.entity_id == dispute.id)
+        .order_by(Revision.id.desc())
+    )
+    for revision in revisions:
+        after = revision.after or {}
+        if "state" in after and "state" in (revision.before or {}):
+            return StateChange(after["state"], revision.reason, revision.at)
+    return None
 
 
 def timeline(detail: DisputeDetail) -> list[TimelineEntry]:

@@ -172,7 +172,8 @@ def test_add_a_source_and_a_document_then_a_checked_quote(as_journalist, seeded)
     assert response.status_code == 302
     quote = db.session.scalars(sa.select(Quote).where(Quote.document_id == document.id)).one()
     assert quote.integrity is QuoteIntegrity.VERBATIM
-    assert "Verbatim" in text(as_journalist.get(f"/claims/{claim.id}"))
+    page = text(as_journalist.get(f"/claims/{claim.id}"))
+    assert "found in The White House’s stored text" in page
 
 
 # -- disputes with their accounts, and links ----------------------------------------

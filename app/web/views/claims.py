@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from app.models import Claim, Dispute, Quote
+from app.models import Claim, Dispute, Quote, QuoteIntegrity
 from app.reads import listings
 from app.services import claims as claim_service
 from app.services import policy
@@ -16,6 +16,7 @@ from app.web.blueprint import bp
 from app.web.forms import ClaimForm, QuoteForm
 from app.web.formtools import attempt, edit_form, fill_choices, render_form, save
 from app.web.pages import deleted_or_404
+from app.web.wording import stored_text_name
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -68,11 +69,24 @@ def new_quote(claim_id: int):
         data = form.data_for_service()
         quote = attempt(form, lambda: claim_service.add_quote(claim.id, actor=actor(), **data))
         if quote is not None:
-            flash(f"Quote added — {quote.integrity.value.replace('_', ' ')} in the stored "
-                  "text." if quote.document_id else "Quote added (no document to check it "
-                  "against).", "success")
+            flash(*_quote_added(quote))
             return redirect(url_for("web.claim", claim_id=claim.id, _anchor=f"quote-{quote.id}"))
     return render_form("claims/quote.html", form=form, claim=claim, quote=None)
+
+
+def _quote_added(quote: Quote) -> tuple[str, str]:
+    """The message after adding a quote: a warning when the words are not in the stored
+    text (nothing to celebrate), success when they are."""
+    if quote.document_id is None:
+        return "Quote added. There is no document to check the words against.", "info"
+    where = stored_text_name(quote.document)
+    if quote.integrity is QuoteIntegrity.VERBATIM:
+        return f"Quote added: the words were found in {where}.", "success"
+    if quote.integrity is QuoteIntegrity.ALTERED:
+        return (f"Quote added, but the words differ from {where}: check what differs "
+                "below.", "warning")
+    return (f"Quote added, but ⚠ these words were not found in {where}. Check them "
+            "against the document.", "warning")
 
 
 @bp.route("/quotes/<int:quote_id>/edit", methods=["GET", "POST"])

@@ -61,6 +61,7 @@ def dispute(dispute_id: int):
     return render_template(
         "disputes/show.html", detail=detail, dispute=detail.dispute,
         letters=letters(detail), timeline=listings.timeline(detail),
+        state_change=listings.state_change(detail.dispute),
     )
 
 

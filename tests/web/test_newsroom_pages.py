@@ -1,0 +1,60 @@
+"""Issue 15's reader and journalist pages through the test client: the verdict first,
+badges that say where words were found, warnings that look like warnings, public
+reasons for state changes, plain-language errors, limits, /deleted, search in context."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Document, Quote, QuoteIntegrity
+from tests.web.conftest import claim_where, dispute_id, sign_in, submit, text
+
+
+@pytest.fixture
+def as_journalist(client, journalist):
+    sign_in(client, journalist)
+    return client
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    sign_in(client, editor)
+    return client
+
+
+SACKED = "biden-warned-kyiv-could-be-sacked"
+
+
+def test_our_verdict_comes_before_the_accounts_with_its_reason(client, seeded):
+    response = client.get(f"/disputes/{dispute_id(SACKED)}")
+    body = response.get_data(as_text=True)
+    verdict = body.index('id="our-verdict"')
+    assert verdict < body.index('class="accounts-section"') < body.index('class="account-card')
+    block = body[verdict:body.index("</section>", verdict)]
+    assert "Unsupported" in block and "Only one unnamed Ukrainian source" in block
+    assert "#verdicts" in block and "No verdict yet on the other 5 accounts." in block
+    assert text(response).count("No verdict yet") == 1
+
+
+def test_a_dispute_with_no_verdict_says_so_once(client, seeded):
+    page = text(client.get(f"/disputes/{dispute_id('attack-certain-once-ground-freezes')}"))
+    assert page.count("No verdict yet") == 1
+
+
+def test_a_quote_not_found_is_a_warning_not_a_success(as_journalist, seeded):
+    claim = claim_where("prepare for")
+    document = db.session.scalars(sa.select(Document).where(
+        Document.id == claim.quotes[0].document_id)).one()
+    response = submit(as_journalist, f"/claims/{claim.id}/quotes/new", {
+        "speaker_id": str(claim.claimant_id), "document_id": str(document.id),
+        "exact": "words nobody ever printed anywhere",
+    }, follow_redirects=True)
+    body = response.get_data(as_text=True)
+    quote = db.session.scalars(sa.select(Quote).where(
+        Quote.exact == "words nobody ever printed anywhere")).one()
+    assert quote.integrity is QuoteIntegrity.NOT_FOUND
+    assert 'class="flash flash-warning"' in body and "flash-success" not in body
+    assert "⚠ these words were not found in DailyMail.com’s stored text" in body
+    assert "⚠ </span><a" in body and "not found in DailyMail.com’s stored text" in body
