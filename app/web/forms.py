@@ -569,11 +569,16 @@ class WithdrawForm(VersionedForm):
 
 class DisputeStateForm(VersionedForm):
     state = SelectField("New state", choices=enum_choices(DisputeState))
-    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[clean],
-                           render_kw={"rows": 2}, description="Recorded in the change log.")
+    reason = TextAreaField("Why the state changes",
+                           validators=[DataRequired("say why: readers see it on the "
+                                                    "dispute page"), fits(Revision.reason)],
+                           filters=[clean], render_kw={"rows": 2},
+                           description="Shown publicly on the dispute page, e.g. “No "
+                                       "recording or second source exists either way.”")
 
     def fill(self, record: Dispute) -> None:
         self.state.data = record.state.value
+        self.reason.data = ""
 
 
 class DeleteForm(VersionedForm):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Document, Quote, QuoteIntegrity
-from tests.web.conftest import claim_where, dispute_id, sign_in, submit, text
+from tests.web.conftest import claim_where, dispute_id, field_error, sign_in, submit, text
 
 
 @pytest.fixture
@@ -58,3 +58,22 @@ def test_a_quote_not_found_is_a_warning_not_a_success(as_journalist, seeded):
     assert 'class="flash flash-warning"' in body and "flash-success" not in body
     assert "⚠ these words were not found in DailyMail.com’s stored text" in body
     assert "⚠ </span><a" in body and "not found in DailyMail.com’s stored text" in body
+
+
+def test_a_state_change_needs_a_reason_and_the_reason_is_public(as_editor, app, seeded):
+    from app.models import Dispute, DisputeState
+
+    did = dispute_id(SACKED)
+    dispute = db.session.get(Dispute, did)
+    response = submit(as_editor, f"/disputes/{did}/state", {
+        "state": "unresolvable", "reason": "", "lock_version": str(dispute.lock_version)})
+    assert response.status_code == 422
+    assert "say why" in field_error(response, "reason")
+    db.session.expire_all()
+    assert db.session.get(Dispute, did).state is DisputeState.CONTESTED
+    response = submit(as_editor, f"/disputes/{did}/state", {
+        "state": "unresolvable", "reason": "No recording or second source exists either way.",
+        "lock_version": str(dispute.lock_version)})
+    assert response.status_code == 302
+    page = text(app.test_client().get(f"/disputes/{did}"))  # a reader, signed out
+    assert "Why unresolvable: No recording or second source exists either way." in page
