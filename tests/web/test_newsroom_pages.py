@@ -77,3 +77,41 @@ def test_a_state_change_needs_a_reason_and_the_reason_is_public(as_editor, app, 
     assert response.status_code == 302
     page = text(app.test_client().get(f"/disputes/{did}"))  # a reader, signed out
     assert "Why unresolvable: No recording or second source exists either way." in page
+
+
+def _options(body: str, select_id: str) -> list[str]:
+    import re
+
+    start = body.index(f'id="{select_id}"')
+    block = body[start:body.index("</select>", start)]
+    return re.findall(r'<option[^>]*value="(\d*)"', block)
+
+
+def test_the_link_form_offers_only_the_targets_words_and_errs_in_plain_words(
+        as_journalist, seeded):
+    did = dispute_id(SACKED)
+    cnn, horne = claim_where("prepare for"), claim_where('No one on the call said')
+    body = as_journalist.get(f"/disputes/{did}/links/new?to={cnn.id}").get_data(as_text=True)
+    assert set(_options(body, "scope_quote_id")) - {""} == {str(q.id) for q in cnn.quotes}
+    assert "Words of A · CNN" in body
+    # words of another account: said plainly, on the field, with what to choose instead
+    response = submit(as_journalist, f"/disputes/{did}/links/new", {
+        "from_claim_id": str(horne.id), "type": "denies", "to_claim_id": str(cnn.id),
+        "scope_quote_id": str(horne.quotes[0].id)}, form_url=f"/disputes/{did}/links/new")
+    assert response.status_code == 422
+    assert field_error(response, "scope_quote_id") == (
+        "Those words belong to another account; choose one of A · CNN’s quotes, or the "
+        "whole account")
+    assert set(_options(response.get_data(as_text=True), "scope_quote_id")) - {""} == {
+        str(q.id) for q in cnn.quotes}
+
+
+def test_journalists_forms_speak_plainly(as_journalist, seeded):
+    claim = claim_where("prepare for")
+    body = as_journalist.get(f"/claims/{claim.id}/edit").get_data(as_text=True)
+    assert "Number of independent sources" in body and "count as one" in body
+    assert "Ctrl" not in body and "<select multiple" not in body
+    assert body.count('name="appearances" type="checkbox"') >= 2
+    body = as_journalist.get("/disputes/new").get_data(as_text=True)
+    assert ">Slug<" not in body and "Web address (slug)" in body
+    assert "The last part of this page’s web address" in body

@@ -122,17 +122,28 @@ def dispute_state(dispute_id: int):
 # -- links between accounts -----------------------------------------------------------
 
 
-def _link_choices(form: LinkForm, detail: DisputeDetail) -> None:
+def _link_choices(form: LinkForm, detail: DisputeDetail, *, every_quote: bool = False) -> None:
+    """The accounts, and the words a link may be scoped to: only the target's quotes
+    once the target is chosen, else every account's, grouped by the target they need.
+    `every_quote` offers them all (for validating a post: a quote of the wrong account
+    then gets the form's plain-language error, not "not a valid choice")."""
     names = letters(detail)
     claims = [(c.id, f"{names[c.id]} · {account_name(c)} — {_short(c.statement)}")
               for c in detail.claims]
     form.from_claim_id.set_choices(claims)
     form.to_claim_id.set_choices(claims)
+    target = form.to_claim_id.data
+    offered = [c for c in detail.claims
+               if every_quote or target is None or c.id == target]
     form.scope_quote_id.choices = [SelectChoice(value="", label=form.scope_quote_id.blank)] + [
-        SelectChoice(value=str(q.id), label=f"“{_short(q.exact, 50)}” (in {names[c.id]})",
-                     optgroup=f"{names[c.id]} · {account_name(c)}")
-        for c in detail.claims for q in c.quotes
+        SelectChoice(value=str(q.id), label=f"“{_short(q.exact, 50)}”",
+                     optgroup=f"Words of {names[c.id]} · {account_name(c)}"
+                              + ("" if target is not None else f" (when {names[c.id]} is "
+                                                               "the target)"))
+        for c in offered for q in c.quotes
     ]
+    form.quotes_of = {c.id: (f"{names[c.id]} · {account_name(c)}", {q.id for q in c.quotes})
+                      for c in detail.claims}
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -147,8 +158,10 @@ def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)
     form = LinkForm(from_claim_id=request.args.get("from", type=whole_number),
                     to_claim_id=request.args.get("to", type=whole_number))
+    _link_choices(form, detail, every_quote=request.method == "POST")
+    valid = form.validate_on_submit()
     _link_choices(form, detail)
-    if form.validate_on_submit():
+    if valid:
         quote_id = form.scope_quote_id.data
         link = attempt(form, lambda: link_service.link_claims(
             form.from_claim_id.data, form.to_claim_id.data, form.type.data, actor=actor(),
