@@ -4,6 +4,8 @@ reasons for state changes, plain-language errors, limits, /deleted, search in co
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -80,8 +82,6 @@ def test_a_state_change_needs_a_reason_and_the_reason_is_public(as_editor, app, 
 
 
 def _options(body: str, select_id: str) -> list[str]:
-    import re
-
     start = body.index(f'id="{select_id}"')
     block = body[start:body.index("</select>", start)]
     return re.findall(r'<option[^>]*value="(\d*)"', block)
@@ -115,3 +115,66 @@ def test_journalists_forms_speak_plainly(as_journalist, seeded):
     body = as_journalist.get("/disputes/new").get_data(as_text=True)
     assert ">Slug<" not in body and "Web address (slug)" in body
     assert "The last part of this page’s web address" in body
+
+
+def test_a_statement_longer_than_its_limit_is_refused_on_the_form_and_the_api(
+        as_journalist, journalist, seeded):
+    from app.models import Claim
+    from app.models.base import max_length
+
+    limit = max_length(Claim.statement)
+    assert limit == 2000
+    claim = claim_where("prepare for")
+    did = claim.dispute_id
+    form = as_journalist.get(f"/disputes/{did}/claims/new").get_data(as_text=True)
+    assert "Up to 2,000 characters." in form and 'maxlength="2000"' in form
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Claim))
+    response = submit(as_journalist, f"/disputes/{did}/claims/new", {
+        "claimant_id": str(claim.claimant_id), "statement": "x" * 20_000,
+        "kind": "factual_assertion", "sourcing_level": "on_record",
+        "independent_sources": "1", "stated_precision": "day"})
+    assert response.status_code == 422
+    assert field_error(response, "statement") == "at most 2,000 characters"
+    response = as_journalist.post("/api/v1/claims", json={
+        "dispute_id": did, "claimant_id": claim.claimant_id, "statement": "x" * 20_000,
+        "kind": "factual_assertion", "sourcing_level": "on_record"},
+        headers=journalist.headers)
+    assert response.status_code == 422 and "statement" in str(response.get_json())
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Claim)) == before
+
+
+def test_a_form_too_large_says_the_limit_and_leads_back(as_journalist, app, seeded):
+    did = dispute_id(SACKED)
+    url = f"/disputes/{did}/claims/new"
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = submit(as_journalist, url, {"statement": "x" * (limit + 10)})
+    assert response.status_code == 413
+    page = text(response)
+    assert "A form may send at most 1 MB" in page
+    assert f'href="{url}">Back to the form</a>' in response.get_data(as_text=True)
+
+
+def test_too_many_sign_ins_say_when_to_retry(database_url, journalist):
+    from app import create_app
+    from config import TestingConfig
+    from tests.web.conftest import csrf_token
+
+    class Limited(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "memory://"
+
+    client = create_app(Limited).test_client()
+    token = csrf_token(client)
+    for i in range(10):
+        client.post("/sign-in", data={"csrf_token": token, "email": journalist.user.email,
+                                      "password": f"guess {i}"})
+    response = client.post("/sign-in", data={"csrf_token": token,
+                                             "email": journalist.user.email, "password": "x"})
+    assert response.status_code == 429
+    seconds = int(response.headers["Retry-After"])
+    assert 0 < seconds <= 60
+    page = text(response)
+    said = re.search(r"Try again in (\d+) seconds?\.", page)
+    assert said and abs(int(said.group(1)) - seconds) <= 1, page
+    assert "per 1 minute" not in page
