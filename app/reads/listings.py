@@ -25,6 +25,7 @@ from app.models import (
     Link,
     Quote,
     Revision,
+    RevisionAction,
     Source,
     Verdict,
     VerdictEvidence,
@@ -39,7 +40,7 @@ from app.reads.aggregates import (
 )
 from app.services import textdiff
 from app.services.audit import entity_type
-from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
+from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible, owners
 
 
 def _claim_card():
@@ -373,19 +374,90 @@ def document_page(document_id: int) -> DocumentPage:
 
 # -- deleted records, for editors -----------------------------------------------------
 
+# What a deleted record belonged to, for the /deleted page (a link: the account it is from).
+_OWNER_OF = {Claim: (("dispute_id", Dispute),), Quote: (("claim_id", Claim),),
+             Verdict: (("claim_id", Claim),), Link: (("from_claim_id", Claim),),
+             Dispute: (("event_id", Event),), Document: (("publisher_id", Source),)}
+
 TRASH_MODELS: dict[str, type[SoftDeleteMixin]] = {
     "events": Event, "disputes": Dispute, "sources": Source, "documents": Document,
     "claims": Claim, "quotes": Quote, "links": Link, "verdicts": Verdict,
 }
 
 
-def deleted_records(limit: int = 50) -> dict[str, list]:
-    """The most recently deleted records of each kind."""
-    out: dict[str, list] = {}
+@dataclass
+class DeletedRow:
+    """A deleted record as the /deleted page lists it: who deleted it, when, why, and
+    what it belonged to (`owner`, itself perhaps deleted)."""
+
+    record: object
+    by: str | None
+    reason: str
+    owner: object | None
+    with_parent: bool  # deleted with the record it belonged to, not on its own
+
+
+def _owner(record) -> object | None:
+    for fk, owner_model in _OWNER_OF.get(type(record), ()):
+        owner_id = getattr(record, fk)
+        if owner_id is not None:
+            return db.session.execute(
+                sa.select(owner_model).where(owner_model.id == owner_id)
+                .execution_options(**{INCLUDE_DELETED: True})).scalar_one_or_none()
+    return None
+
+
+def deleted_records(limit: int = 50) -> dict[str, list[DeletedRow]]:
+    """The most recently deleted records of each kind, with the change log's word on
+    who deleted each and why."""
+    out: dict[str, list[DeletedRow]] = {}
     for name, model in TRASH_MODELS.items():
-        out[name] = list(db.session.scalars(
+        records = list(db.session.scalars(
             sa.select(model).where(model.deleted_at.is_not(None))
             .execution_options(**{INCLUDE_DELETED: True})
             .order_by(model.deleted_at.desc()).limit(limit)
         ))
+        deletions: dict[int, Revision] = {}
+        if records:
+            for revision in db.session.scalars(
+                sa.select(Revision).options(joinedload(Revision.actor))
+                .where(Revision.entity_type == entity_type(model),
+                       Revision.entity_id.in_([r.id for r in records]))
+                .order_by(Revision.id)
+            ):
+                if revision.action is RevisionAction.DELETE:
+                    deletions[revision.entity_id] = revision  # the newest deletion wins
+        out[name] = [
+            DeletedRow(record=r,
+                       by=(deletions[r.id].actor.name if r.id in deletions
+                           and deletions[r.id].actor else None),
+                       reason=deletions[r.id].reason if r.id in deletions else "",
+                       owner=_owner(r), with_parent=r.deleted_via is not None)
+            for r in records
+        ]
     return out
+
+
+def goes_with(record) -> dict[str, list]:
+    """What deleting `record` takes with it (its accounts, quotes, links, verdicts), as
+    `app.services.lifecycle.delete_record` does, read without locking, for the page that
+    asks to confirm."""
+    found: dict[type, list] = {}
+    frontier = [record]
+    while frontier:
+        below: list = []
+        for model in (Claim, Quote, Verdict, Link):
+            conditions = [getattr(model, fk).in_([r.id for r in frontier
+                                                  if isinstance(r, owner)])
+                          for fk, owner in owners(model)
+                          if any(isinstance(r, owner) for r in frontier)]
+            if not conditions:
+                continue
+            seen = {r.id for r in found.get(model, [])}
+            rows = [r for r in db.session.scalars(sa.select(model).where(sa.or_(*conditions)))
+                    if r.id not in seen]
+            found.setdefault(model, []).extend(rows)
+            below.extend(rows)
+        frontier = below
+    names = {Claim: "accounts", Quote: "quotes", Verdict: "verdicts", Link: "links"}
+    return {names[m]: rows for m, rows in found.items() if rows}

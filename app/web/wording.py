@@ -122,10 +122,31 @@ def rated_claims(detail: Any) -> list[Claim]:
     return [c for c in detail.claims if detail.verdicts.get(c.id) is not None]
 
 
+def owner_label(owner: Any) -> str:
+    """What a deleted record belonged to, in words: "the dispute “Did Biden...?”"."""
+    from app.models import Dispute, Event, Source
+
+    if isinstance(owner, Dispute):
+        return f"the dispute “{owner.question}”"
+    if isinstance(owner, Claim):
+        return f"{possessive(carrier(owner))} account “{_short(owner.statement)}”"
+    if isinstance(owner, Event):
+        return f"the event “{owner.title}”"
+    if isinstance(owner, Source):
+        return f"{owner.name} (publisher)"
+    return str(owner)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(first_sentences=first_sentences, reason_text=reason_text)
     app.jinja_env.globals.update(
         quote_found=quote_found, quote_attribution=quote_attribution, carrier=carrier,
         relations_of=relations_of, QUOTE_ICONS=ICONS,
         stored_text_name=stored_text_name, rated_claims=rated_claims,
+        owner_label=owner_label,
     )

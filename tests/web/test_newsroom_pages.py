@@ -178,3 +178,40 @@ def test_too_many_sign_ins_say_when_to_retry(database_url, journalist):
     said = re.search(r"Try again in (\d+) seconds?\.", page)
     assert said and abs(int(said.group(1)) - seconds) <= 1, page
     assert "per 1 minute" not in page
+
+
+def test_deleting_a_claim_says_what_goes_with_it_and_deleted_says_who_why_and_whose(
+        as_editor, editor, seeded):
+    claim = claim_where("prepare for")  # CNN's: three quotes, four links, a verdict
+    page = text(as_editor.get(f"/claims/{claim.id}/delete"))
+    assert "What goes with it:" in page
+    assert "3 quotes: “sacked”, “prepare for impact”, “did not go well”" in page
+    assert "4 links" in page and "1 verdict (published — Unsupported)" in page
+    # a published verdict under it: the delete is refused, so delete a plainer account
+    other = claim_where("respond decisively")
+    page = text(as_editor.get(f"/claims/{other.id}/delete"))
+    assert "1 quote: “respond decisively if Russia further invades Ukraine”" in page
+    response = submit(as_editor, f"/claims/{other.id}/delete", {
+        "reason": "Logged twice.", "lock_version": str(other.lock_version)})
+    assert response.status_code == 302
+    body = as_editor.get("/deleted").get_data(as_text=True)
+    assert '<a href="/deleted" aria-current="page">Deleted</a>' in body  # in the main menu
+    page = text(as_editor.get("/deleted"))
+    assert f"Deleted by {editor.user.name} on" in page and "Why: “Logged twice.”" in page
+    assert f"Belonged to the dispute “{other.dispute.question}”" in page
+    assert "with what it belonged to" in page  # its quote and link went with it
+    assert "Belonged to The White House’s account “Biden told Zelensky" in page
+
+
+def test_a_withdrawn_verdict_is_labelled_withdrawn_once(as_editor, editor, seeded):
+    from app.models import Verdict, VerdictState
+    from app.services import verdicts as verdict_service
+
+    verdict = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED)).first()
+    verdict_service.withdraw(verdict, reason="Withdrawn: the source was misread.",
+                             actor=editor.user)
+    page = text(as_editor.get(f"/claims/{verdict.claim_id}"))
+    assert "Withdrawn: Withdrawn:" not in page and "the source was misread." in page
+    listing = text(as_editor.get("/verdicts?state=withdrawn"))
+    assert "Verdict withdrawn" in listing and "corrected" not in listing
