@@ -461,3 +461,51 @@ def goes_with(record) -> dict[str, list]:
         frontier = below
     names = {Claim: "accounts", Quote: "quotes", Verdict: "verdicts", Link: "links"}
     return {names[m]: rows for m, rows in found.items() if rows}
+
+
+@dataclass
+class HitContext:
+    """What a search result shows around its words: whose they are, in which dispute,
+    and our verdict on the account."""
+
+    record: object
+    claim: Claim | None = None
+    dispute: Dispute | None = None
+    verdict: Verdict | None = None
+
+
+def search_context(hits, *, include_drafts: bool = False) -> dict[tuple[str, int], HitContext]:
+    """Context for search hits, (kind, id) -> HitContext, in one query per kind."""
+    ids: dict[str, list[int]] = {}
+    for hit in hits:
+        ids.setdefault(hit.kind, []).append(hit.id)
+    out: dict[tuple[str, int], HitContext] = {}
+    claim_card = (*_claim_card(), selectinload(Claim.verdicts), joinedload(Claim.dispute))
+    if ids.get("quote"):
+        for quote in db.session.scalars(
+            sa.select(Quote).where(Quote.id.in_(ids["quote"])).options(
+                joinedload(Quote.speaker), joinedload(Quote.document),
+                joinedload(Quote.claim).options(*claim_card))
+        ).unique():
+            claim = quote.claim
+            out[("quote", quote.id)] = HitContext(
+                quote, claim, claim.dispute,
+                current_verdict(claim, include_drafts=include_drafts))
+    if ids.get("claim"):
+        for claim in db.session.scalars(
+            sa.select(Claim).where(Claim.id.in_(ids["claim"])).options(*claim_card)
+        ).unique():
+            out[("claim", claim.id)] = HitContext(
+                claim, claim, claim.dispute,
+                current_verdict(claim, include_drafts=include_drafts))
+    if ids.get("dispute"):
+        for dispute in db.session.scalars(
+                sa.select(Dispute).where(Dispute.id.in_(ids["dispute"]))):
+            out[("dispute", dispute.id)] = HitContext(dispute, dispute=dispute)
+    if ids.get("document"):
+        for document in db.session.scalars(
+            sa.select(Document).where(Document.id.in_(ids["document"]))
+            .options(joinedload(Document.publisher))
+        ):
+            out[("document", document.id)] = HitContext(document)
+    return out

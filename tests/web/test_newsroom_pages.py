@@ -215,3 +215,33 @@ def test_a_withdrawn_verdict_is_labelled_withdrawn_once(as_editor, editor, seede
     assert "Withdrawn: Withdrawn:" not in page and "the source was misread." in page
     listing = text(as_editor.get("/verdicts?state=withdrawn"))
     assert "Verdict withdrawn" in listing and "corrected" not in listing
+
+
+def test_search_finds_a_documents_stored_text_with_a_snippet(client, seeded):
+    response = client.get("/search?q=Pittsburgh")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    page = text(response)
+    assert "document text" in page and "Putin splits NATO" in page
+    assert "Pittsburgh" in page[page.index("Putin splits NATO"):]  # the snippet
+    assert "DailyMail.com · 28 Jan 2022" in page
+    assert 'href="/documents/' in body
+
+
+def test_search_results_have_context(client, seeded):
+    page = text(client.get("/search?q=sacked&kind=quote"))
+    assert "attributed to Joe Biden by an unnamed Ukrainian source (via CNN)" in page
+    assert 'In Did Biden warn Zelensky that Kyiv could be "sacked"?' in page
+    assert "our verdict Unsupported · 3/5" in page
+    assert "found in DailyMail.com’s stored text" in page
+    page = text(client.get("/search?q=sacked&kind=claim"))
+    assert "CNN, citing an unnamed Ukrainian source" in page
+    assert "no verdict yet on this account" in page  # Horne's denial
+
+
+def test_an_empty_search_explains_what_can_be_searched(client, seeded):
+    response = client.get("/search?q=")
+    assert response.status_code == 200
+    page = text(response)
+    assert "What you can search" in page and "Documents’ text" in page
+    assert text(client.get("/search")).count("What you can search") == 1
