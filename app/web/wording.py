@@ -142,11 +142,17 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _draft_return(draft: Any) -> str:
+    from app.services.drafts import return_url
+
+    return return_url(draft)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(first_sentences=first_sentences, reason_text=reason_text)
     app.jinja_env.globals.update(
         quote_found=quote_found, quote_attribution=quote_attribution, carrier=carrier,
         relations_of=relations_of, QUOTE_ICONS=ICONS,
         stored_text_name=stored_text_name, rated_claims=rated_claims,
-        owner_label=owner_label,
+        owner_label=owner_label, draft_return=_draft_return,
     )

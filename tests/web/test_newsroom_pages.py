@@ -245,3 +245,70 @@ def test_an_empty_search_explains_what_can_be_searched(client, seeded):
     page = text(response)
     assert "What you can search" in page and "Documents’ text" in page
     assert text(client.get("/search")).count("What you can search") == 1
+
+
+def test_a_source_made_in_the_middle_of_a_claim_form_keeps_what_was_typed(
+        as_journalist, journalist, seeded):
+    from app.models import Claim, FormDraft, Source
+
+    did = dispute_id(SACKED)
+    url = f"/disputes/{did}/claims/new"
+    typed = {"statement": "The ambassador said “no comment”, twice.", "kind": "denial",
+             "sourcing_level": "on_record", "independent_sources": "2",
+             "stated_precision": "day", "claimant_id": ""}
+    claims_before = db.session.scalar(sa.select(sa.func.count()).select_from(Claim))
+    response = submit(as_journalist, url, {**typed, "new_record": "source:claimant_id"})
+    assert response.status_code == 302
+    second = response.headers["Location"]
+    assert second.startswith("/sources/new?draft=")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Claim)) == claims_before
+    page = text(as_journalist.get(second))
+    assert "Your half-filled form is kept" in page
+    response = submit(as_journalist, second, {"name": "Oksana Markarova", "kind": "person",
+                                              "title": "Ukraine's ambassador to the US"})
+    assert response.status_code == 302
+    back = response.headers["Location"]
+    assert back.startswith(f"{url}?draft=")
+    source = db.session.scalars(sa.select(Source).where(
+        Source.name == "Oksana Markarova")).one()
+    body = as_journalist.get(back).get_data(as_text=True)
+    assert "The ambassador said “no comment”, twice.</textarea>" in body
+    assert f'<option selected value="{source.id}">' in body
+    assert re.search(r'<input[^>]*name="independent_sources"[^>]*value="2"', body)
+    assert "Your form is as you left it, with the new record selected." in text(
+        as_journalist.get(back))
+    # the draft is the user's own: another journalist's session cannot use it
+    draft = db.session.scalars(sa.select(FormDraft)).one()
+    assert draft.user_id == journalist.user.id
+
+
+def test_a_document_made_from_the_new_dispute_form(as_journalist, seeded):
+    from app.models import Document
+
+    response = submit(as_journalist, "/disputes/new", {
+        "question": "Was the call friendly?", "claims-0-statement": "It was friendly.",
+        "new_record": "document:claims-0-first_appearance_id"})
+    assert response.status_code == 302
+    second = response.headers["Location"]
+    assert second.startswith("/documents/new?draft=")
+    response = submit(as_journalist, second, {"title": "Readout of the friendly call"})
+    assert response.status_code == 302
+    document = db.session.scalars(sa.select(Document).where(
+        Document.title == "Readout of the friendly call")).one()
+    body = as_journalist.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Was the call friendly?"' in body
+    assert "It was friendly.</textarea>" in body
+    start = body.index('id="claims-0-first_appearance_id"')
+    assert f'<option selected value="{document.id}">' in body[start:body.index("</select>",
+                                                                               start)]
+
+
+def test_a_draft_token_of_someone_else_restores_nothing(client, editor, journalist, seeded):
+    from app.services import drafts
+
+    token = drafts.save_draft(actor=journalist.user, path="/disputes/new",
+                              field="claims-0-claimant_id",
+                              fields={"question": ["Secret question?"]})
+    sign_in(client, editor)
+    body = client.get(f"/disputes/new?draft={token}").get_data(as_text=True)
+    assert "Secret question?" not in body

@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from app.models import Claim, Dispute, Quote, QuoteIntegrity
+from app.query_args import query_args
 from app.reads import listings
 from app.services import claims as claim_service
 from app.services import policy
 from app.services.errors import NotFound
 from app.services.policy import Action
+from app.web import drafting
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import ClaimForm, QuoteForm
@@ -29,10 +31,13 @@ def claim(claim_id: int):
 
 
 @bp.route("/disputes/<int:dispute_id>/claims/new", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def new_claim(dispute_id: int):
     dispute = policy.get_visible(Dispute, dispute_id, viewer=viewer())
-    form = ClaimForm()
+    if (step := drafting.second_step()) is not None:
+        return step  # "New source…" / "New document…": keep the form, come back
+    form = ClaimForm(**drafting.form_kwargs())
     fill_choices(form)
     if form.validate_on_submit():
         data = form.claim_data()
@@ -45,10 +50,13 @@ def new_claim(dispute_id: int):
 
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def edit_claim(claim_id: int):
     claim = policy.get_visible(Claim, claim_id, viewer=viewer())
-    form = edit_form(ClaimForm, claim)
+    if (step := drafting.second_step()) is not None:
+        return step
+    form = edit_form(ClaimForm, claim, formdata=drafting.restored())
     fill_choices(form)
     if form.validate_on_submit():
         saved = save(form, claim, lambda: claim_service.update_claim(
@@ -60,10 +68,14 @@ def edit_claim(claim_id: int):
 
 
 @bp.route("/claims/<int:claim_id>/quotes/new", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def new_quote(claim_id: int):
     claim = policy.get_visible(Claim, claim_id, viewer=viewer())
-    form = QuoteForm(speaker_id=claim.claimant_id, document_id=claim.first_appearance_id)
+    if (step := drafting.second_step()) is not None:
+        return step
+    form = QuoteForm(**drafting.form_kwargs(), speaker_id=claim.claimant_id,
+                     document_id=claim.first_appearance_id)
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
@@ -90,10 +102,13 @@ def _quote_added(quote: Quote) -> tuple[str, str]:
 
 
 @bp.route("/quotes/<int:quote_id>/edit", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def edit_quote(quote_id: int):
     quote = policy.get_visible(Quote, quote_id, viewer=viewer())
-    form = edit_form(QuoteForm, quote)
+    if (step := drafting.second_step()) is not None:
+        return step
+    form = edit_form(QuoteForm, quote, formdata=drafting.restored())
     fill_choices(form)
     if form.validate_on_submit():
         saved = save(form, quote, lambda: claim_service.update_quote(

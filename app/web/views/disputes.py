@@ -16,6 +16,7 @@ from app.services import links as link_service
 from app.services import policy
 from app.services.errors import NotFound
 from app.services.policy import Action
+from app.web import drafting
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import (
@@ -66,10 +67,13 @@ def dispute(dispute_id: int):
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
-@query_args("event")
+@query_args("event", "draft")
 @requires(Action.LOG)
 def new_dispute():
-    form = NewDisputeForm(event_id=request.args.get("event", type=whole_number))
+    if (step := drafting.second_step()) is not None:
+        return step  # "New source…": keep the form, add the source, come back
+    form = NewDisputeForm(**drafting.form_kwargs(),
+                          event_id=request.args.get("event", type=whole_number))
     if not policy.allowed(actor(), Action.CHANGE_STATE):
         form.only_open()
     if request.method == "POST" and form.add_account.data:
