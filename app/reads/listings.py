@@ -475,37 +475,38 @@ class HitContext:
 
 
 def search_context(hits, *, include_drafts: bool = False) -> dict[tuple[str, int], HitContext]:
-    """Context for search hits, (kind, id) -> HitContext, in one query per kind."""
-    ids: dict[str, list[int]] = {}
+    """Context for search hits, (kind, id) -> HitContext: the same queries whatever the
+    hits (one per kind, empty or not, and the accounts' chains and verdicts)."""
+    ids: dict[str, list[int]] = {kind: [] for kind in ("quote", "claim", "dispute", "document")}
     for hit in hits:
-        ids.setdefault(hit.kind, []).append(hit.id)
+        if hit.kind in ids:
+            ids[hit.kind].append(hit.id)
+    quotes = list(db.session.scalars(
+        sa.select(Quote).where(Quote.id.in_(ids["quote"])).options(
+            joinedload(Quote.speaker),
+            joinedload(Quote.document).joinedload(Document.publisher))))
+    # the quotes' accounts come with the accounts hit, in one query (a lazy load would
+    # query again even for an account already loaded: soft-delete criteria)
+    claims = {c.id: c for c in db.session.scalars(
+        sa.select(Claim).where(Claim.id.in_({*ids["claim"], *(q.claim_id for q in quotes)}))
+        .options(joinedload(Claim.claimant),
+                 selectinload(Claim.attributions).joinedload(ClaimAttribution.source),
+                 selectinload(Claim.verdicts), joinedload(Claim.dispute))).unique()}
     out: dict[tuple[str, int], HitContext] = {}
-    claim_card = (*_claim_card(), selectinload(Claim.verdicts), joinedload(Claim.dispute))
-    if ids.get("quote"):
-        for quote in db.session.scalars(
-            sa.select(Quote).where(Quote.id.in_(ids["quote"])).options(
-                joinedload(Quote.speaker), joinedload(Quote.document),
-                joinedload(Quote.claim).options(*claim_card))
-        ).unique():
-            claim = quote.claim
-            out[("quote", quote.id)] = HitContext(
-                quote, claim, claim.dispute,
-                current_verdict(claim, include_drafts=include_drafts))
-    if ids.get("claim"):
-        for claim in db.session.scalars(
-            sa.select(Claim).where(Claim.id.in_(ids["claim"])).options(*claim_card)
-        ).unique():
-            out[("claim", claim.id)] = HitContext(
+    for quote in quotes:
+        claim = claims[quote.claim_id]
+        out[("quote", quote.id)] = HitContext(
+            quote, claim, claim.dispute, current_verdict(claim, include_drafts=include_drafts))
+    for claim_id in ids["claim"]:
+        if (claim := claims.get(claim_id)) is not None:
+            out[("claim", claim_id)] = HitContext(
                 claim, claim, claim.dispute,
                 current_verdict(claim, include_drafts=include_drafts))
-    if ids.get("dispute"):
-        for dispute in db.session.scalars(
-                sa.select(Dispute).where(Dispute.id.in_(ids["dispute"]))):
-            out[("dispute", dispute.id)] = HitContext(dispute, dispute=dispute)
-    if ids.get("document"):
-        for document in db.session.scalars(
-            sa.select(Document).where(Document.id.in_(ids["document"]))
-            .options(joinedload(Document.publisher))
-        ):
-            out[("document", document.id)] = HitContext(document)
+    for dispute in db.session.scalars(sa.select(Dispute).where(Dispute.id.in_(ids["dispute"]))):
+        out[("dispute", dispute.id)] = HitContext(dispute, dispute=dispute)
+    for document in db.session.scalars(
+        sa.select(Document).where(Document.id.in_(ids["document"]))
+        .options(joinedload(Document.publisher))
+    ):
+        out[("document", document.id)] = HitContext(document)
     return out

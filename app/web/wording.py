@@ -52,10 +52,11 @@ def _who(source: Any) -> str:
     return _lower_first(source.name) if source.kind is SourceKind.ANONYMOUS else source.name
 
 
-def quote_attribution(quote: Any) -> str:
+def quote_attribution(quote: Any, claim: Any = None) -> str:
     """Who attributes the words to whom: "attributed to Joe Biden by an unnamed Ukrainian
-    source" (via CNN), or "Emily Horne’s own words" when the speaker is the claimant."""
-    claim = quote.claim
+    source" (via CNN), or "Emily Horne’s own words" when the speaker is the claimant.
+    `claim`: the quote's account when the caller has it (else `quote.claim`)."""
+    claim = claim or quote.claim
     speaker = quote.speaker
     if speaker.id == claim.claimant_id:
         words = f"{possessive(speaker.name)} own words"
