@@ -40,6 +40,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.health import bp as health_bp
 
     register_error_handlers(app)
+    # first registered, so it runs after every other after_request (Flask runs them last
+    # registered first): the pages' mark_public makes answers conditional too
+    app.after_request(leave_date_to_server)
     app.register_blueprint(health_bp)
     app.register_blueprint(feeds_bp)  # /feeds/verdicts.atom, /exports/verdicts.csv
 
@@ -59,6 +62,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     return app
 
 
+def leave_date_to_server(response):
+    """Drop the `Date` that werkzeug's make_conditional adds (feeds, exports, public
+    pages): the server stamps each answer when it sends it, and `flask run`'s server
+    (http.server's send_response) adds its own whatever the app sent, so answers carried
+    two; a cached answer replayed a stale one. (gunicorn drops the app's.)"""
+    response.headers.pop("Date", None)
+    return response
+
+
 def install_session_hooks() -> None:
     """Every ORM session's hooks, installed here in the order they run (each once per
     process; Flask-SQLAlchemy's sessions, CLI commands' and tests' plain ones alike):
@@ -68,8 +80,8 @@ def install_session_hooks() -> None:
     2. audit (`services.audit`): each flush writes the Revisions of what it changed;
     3. feed order (`services.feed_order`): the verdicts a transaction touched are stamped
        just before it commits, in commit order;
-    4. read cache (`app.cache`): a transaction that wrote anything — the three above
-       included — moves the content generation on, last, before it commits.
+    4. read cache (`app.cache_keys`): a transaction that wrote anything — the three
+       above included — moves the keys of what it wrote on, last, before it commits.
     """
     from app.cache import install_generation
     from app.services import audit, feed_order, policy

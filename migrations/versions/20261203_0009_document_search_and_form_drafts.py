@@ -4,7 +4,7 @@ half-filled forms are kept as drafts while their author creates a missing source
 document (form_drafts, per user and token).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-03 06:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
