@@ -133,6 +133,7 @@ def test_an_anonymous_sources_account_is_the_outlets_claim(client, seeded):
     assert [text_of(rating, f) for f in ("ratingValue", "bestRating", "worstRating")] == \
         [3, 5, 1]
     assert text_of(rating, "alternateName") == text_of(rating, "name") == "Unsupported"
+    assert text_of(node, "datePublished") == "2022-01-29"  # the seed file's date
     # the claim is CNN's: an Organization, never an anonymous "Person"
     item = one(node, "itemReviewed")
     author = one(item, "author")
