@@ -51,7 +51,8 @@ STATE_RULES = re.compile("|".join([
     r"\w+ \d+ does not exist\.",  # a referenced record that is not there
     r"quote \d+ is not part of claim \d+",  # a link's quote belongs to its target claim
     r"would make a cycle",  # a source's chain of affiliations
-    r"invalid cursor",  # an opaque cursor the API did not hand out
+    r"Not a cursor this API handed out\.",  # an opaque cursor the API did not hand out
+    r"no URL to capture",  # a capture of a document logged without a URL
     r"same as from_claim_id",  # a link from a claim to itself
     r"listed twice",  # a claim's appearances name each document once
 ]))
