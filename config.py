@@ -30,7 +30,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL") or default_sqlite_url()
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A ping before each checkout is a round trip per request (on PostgreSQL, as much as
+    # a one-row read): off unless DATABASE_PRE_PING=1; connections are recycled after
+    # DATABASE_POOL_RECYCLE seconds instead (before a server or proxy drops idle ones).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": os.environ.get("DATABASE_PRE_PING", "0") == "1",
+        "pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE", 1800)),
+    }
     # Bodies above this are refused with 413 before any view runs.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
     # How often each app server reads the database's schema revision (app/schema_check.py).
@@ -51,9 +57,18 @@ class Config:
     # Flask-Login's "keep me signed in" cookie: same rules as the session cookie.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # memory:// counts per worker process; redis://host:6379/0 counts across workers and
+    # app servers (README, Production). Keys start with the prefix (servers sharing one
+    # Redis for several sites).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
     READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
+    # A CDN or Varnish in front: the keys each commit touched are POSTed to this URL as
+    # {"keys": [...]} and/or handed to this "module:function" (app/cache_keys.py).
+    CACHE_PURGE_URL = os.environ.get("CACHE_PURGE_URL", "")
+    CACHE_PURGE_HOOK = os.environ.get("CACHE_PURGE_HOOK", "")
+    CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
     RATELIMIT_HEADERS_ENABLED = True
     # API writes per account (a runaway script gets 429s, not the database); bulk loads
     # go through `flask import`.
@@ -70,6 +85,8 @@ class Config:
     CAPTURE_HOST_DELAY = float(os.environ.get("CAPTURE_HOST_DELAY", 2))
     CAPTURE_USER_AGENT = os.environ.get(
         "CAPTURE_USER_AGENT", "Counterclaim/1.0 (newsroom evidence capture)")
+    # The BCP-47 language of claims, verdicts and imported reviews that name none.
+    DEFAULT_LANGUAGE = os.environ.get("DEFAULT_LANGUAGE", "en")
 
     @classmethod
     def validate(cls) -> None:

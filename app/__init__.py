@@ -84,8 +84,8 @@ def install_session_hooks() -> None:
     2. audit (`services.audit`): each flush writes the Revisions of what it changed;
     3. feed order (`services.feed_order`): the verdicts a transaction touched are stamped
        just before it commits, in commit order;
-    4. read cache (`app.cache`): a transaction that wrote anything — the three above
-       included — moves the content generation on, last, before it commits.
+    4. read cache (`app.cache_keys`): a transaction that wrote anything — the three
+       above included — moves the keys of what it wrote on, last, before it commits.
     """
     from app.cache import install_generation
     from app.services import audit, feed_order, policy

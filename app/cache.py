@@ -1,31 +1,34 @@
-"""A shared cache of public reads in each app process, invalidated by every change.
+"""A shared cache of public reads in each app process, invalidated by what changes.
 
 What it keeps: answers to GET requests that carry no credentials (no Authorization,
 no Cookie) which the app itself marked `Cache-Control: public` — the API's anonymous
-reads, the Atom feed: exactly what a CDN in front of the app could keep. Drafts,
-staff views and pages with a session are never public, so never cached.
+reads, the Atom feed, pages read anonymously: exactly what a CDN in front of the app could
+keep. Drafts, staff views and pages with a session are never public, so never cached.
 
-When a kept answer is still current: `content_generation.value` (one row) moves on
-inside every transaction that writes anything, before it commits. Each request reads
-it first (a primary-key read of one row); an answer counts only if it was made at the
-value read now. So a change shows on the very next request, in every worker and on
-every app server sharing the database — there is no time-based expiry to wait out.
-(On PostgreSQL the UPDATE's row lock orders the generations as the commits; the value
-is read before the answer is made, so an answer is never older than its generation.)
+When a kept answer is still current: it is labelled with the keys of what it shows
+(app/cache_keys.py: the records, or the tables, it read) and the generation of the `any`
+key when it was made; every writing transaction moves the keys of what it wrote on to a
+new generation before it commits. Each request reads, in one statement on a connection
+of its own, the `any` generation and the newest generation of the kept answer's keys: the
+answer counts only while none of them is newer than it. So a change shows on the very
+next request, in every worker and on every app server sharing the database, and only
+the answers that show it are made again. (Generations are read before an answer is made,
+so an answer is never older than its label; on PostgreSQL the `any` row's lock orders
+the generations as the commits.) A write to a table the app cannot name moves
+`content_generation` on, which makes every kept answer stale.
 
 Conditional requests: an `If-None-Match` that matches the kept answer's ETag gets a
 304 straight from here; the view never runs. The ETag is the app's own (the API's
 `"<version>-<digest>"`), so validators do not change meaning.
 
 Each worker keeps at most READ_CACHE_MAX_BYTES of answers (least recently used out
-first); 0 turns the cache off.
+first); 0 turns the cache off (answers are still labelled for a CDN).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -34,96 +37,56 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import parse_cache_control_header, parse_etags, unquote_etag
 
-GENERATION_SQL = "SELECT value FROM content_generation WHERE id = 1"
-BUMP_SQL = "UPDATE content_generation SET value = value + 1 WHERE id = 1"
-_DIRTY = "content_generation_dirty"
+from app import cache_keys
+from app.cache_keys import ALL_GENERATION_SQL
+
+BUMP_SQL = ALL_GENERATION_SQL
 
 # Headers a 304 does not repeat (RFC 9110 15.4.5: it describes the 200 it stands for).
 _NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language",
                "content-range", "last-modified"}
 
 
-# -- writers move the generation on ----------------------------------------------------
-#
-# A write is any INSERT/UPDATE/DELETE the app's engine sends: the ORM's flushes, Core
-# statements, and driver-level executemany (the NDJSON import) alike. The engine marks
-# the connection that sent one; the session moves the generation on, in the same
-# transaction, after a flush and before it commits. Writers that bypass the session
-# (test fixtures wiping tables) call bump() themselves.
-
-_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|COPY|WITH)\b", re.I)
-_WROTE = "content_generation_wrote"
-
-
-def _mark(conn, cursor, statement, parameters, context, executemany) -> None:
-    if statement != BUMP_SQL and _WRITE.match(statement):
-        conn.info[_WROTE] = True
-
-
-def _forget(conn, *args) -> None:
-    conn.info.pop(_WROTE, None)
-
-
-def _forget_pooled(dbapi_connection, record, *args) -> None:
-    record.info.pop(_WROTE, None)
-
-
 def track_writes(engine: sa.Engine) -> None:
-    """Mark connections of `engine` that wrote in their current transaction."""
-    if not event.contains(engine, "before_cursor_execute", _mark):
-        event.listen(engine, "before_cursor_execute", _mark)
-        event.listen(engine, "commit", _forget)
-        event.listen(engine, "rollback", _forget)
-        event.listen(engine.pool, "checkin", _forget_pooled)
-
-
-def _bump_if_written(session: Session) -> None:
-    for conn in _session_connections(session):
-        if conn.info.pop(_WROTE, False):
-            conn.exec_driver_sql(BUMP_SQL)
-
-
-def _session_connections(session: Session) -> frozenset[sa.Connection]:
-    transaction = session.get_transaction()  # the root transaction: all its connections
-    return frozenset() if transaction is None else transaction.connections
-
-
-def _flushed(session: Session, flush_context) -> None:
-    _bump_if_written(session)
-
-
-def _committing(session: Session) -> None:
-    _bump_if_written(session)  # Core or driver-level writes made without a flush
+    """Note what the statements of `engine` write (and, inside a public read, read)."""
+    cache_keys.track_statements(engine)
 
 
 def install_generation(session_class: type[Session] = Session) -> None:
-    """Move the content generation on in every transaction of `session_class` that
-    wrote. Once; after the other session hooks, whose writes it must follow."""
-    for name, listener in (("after_flush", _flushed), ("before_commit", _committing)):
-        if not event.contains(session_class, name, listener):
-            event.listen(session_class, name, listener)
+    """Move the keys of what each transaction of `session_class` wrote on before it
+    commits (app/cache_keys.py). Once; after the other session hooks, whose writes it
+    must follow."""
+    cache_keys.install(session_class)
 
 
 def bump(connection: sa.Connection) -> None:
-    """For writers outside the session (bulk tools, test fixtures)."""
+    """Everything is stale: for writers outside the session (bulk tools, test fixtures)."""
     connection.exec_driver_sql(BUMP_SQL)
 
 
 # -- readers ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class State:
+    everything: int  # content_generation.value: moved on by writes to unknown tables
+    current: int     # the `any` key's generation now
+    newest: int      # the newest generation of the keys asked about (0: none written)
+
+
 class Generation:
-    """Reads the current generation over a connection of its own (one per worker
-    process and thread, autocommit): one round trip, no pool checkout, no BEGIN."""
+    """Reads the generations over a connection of its own (one per worker process and
+    thread, autocommit): one round trip, no pool checkout, no BEGIN."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.local = threading.local()
+        self.placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self.statements: dict[int, str] = {}
 
     def _connect(self):
         """A DB-API connection made by the engine (so its connect hooks run), then
@@ -136,8 +99,21 @@ class Generation:
             conn.autocommit = True
         return conn
 
-    def read(self) -> int | None:
-        """The value now, or None when it cannot be read (then nothing is cached)."""
+    def _sql(self, count: int) -> str:
+        sql = self.statements.get(count)
+        if sql is None:
+            newest = "NULL" if not count else (
+                "(SELECT max(generation) FROM cache_keys WHERE key IN ("
+                + ", ".join([self.placeholder] * count) + "))")
+            sql = ("SELECT g.value, (SELECT generation FROM cache_keys WHERE key = 'any'), "
+                   f"{newest} FROM content_generation g WHERE g.id = 1")
+            if len(self.statements) < 1000:
+                self.statements[count] = sql
+        return sql
+
+    def read(self, keys: tuple[str, ...] = ()) -> State | None:
+        """The generations now — one statement, so one consistent snapshot — or None
+        when they cannot be read (then nothing is cached)."""
         local = self.local
         if getattr(local, "pid", None) != os.getpid():  # a forked worker: not its parent's
             local.conn, local.pid = None, os.getpid()
@@ -147,11 +123,13 @@ class Generation:
                     local.conn = self._connect()
                 cursor = local.conn.cursor()
                 try:
-                    cursor.execute(GENERATION_SQL)
+                    cursor.execute(self._sql(len(keys)), keys)
                     row = cursor.fetchone()
                 finally:
                     cursor.close()
-                return None if row is None else int(row[0])
+                if row is None or row[1] is None:
+                    return None
+                return State(int(row[0]), int(row[1]), int(row[2] or 0))
             except Exception:  # a dropped connection: one reconnect, then give up
                 conn, local.conn = local.conn, None
                 if conn is not None:
@@ -164,7 +142,9 @@ class Generation:
 
 @dataclass
 class Entry:
-    generation: int
+    everything: int  # State.everything when it was made
+    made_at: int     # State.current when it was made: current while no key is newer
+    keys: tuple[str, ...]
     status: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -173,13 +153,18 @@ class Entry:
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        return (len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
+                + sum(len(k) + 50 for k in self.keys) + 200)
+
+    def current(self, state: State) -> bool:
+        return state.everything == self.everything and state.newest <= self.made_at
 
 
 class PublicReadCache:
-    """WSGI middleware around the Flask app (see the module's docstring)."""
+    """WSGI middleware around the Flask app (see the module's docstring). With
+    `max_bytes` 0 it keeps nothing and only labels public answers with their keys."""
 
-    def __init__(self, app: Callable, generation: Generation, max_bytes: int) -> None:
+    def __init__(self, app: Callable, generation: Generation | None, max_bytes: int) -> None:
         self.app = app
         self.generation = generation
         self.max_bytes = max_bytes
@@ -191,9 +176,8 @@ class PublicReadCache:
         if (environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ
                 or "HTTP_COOKIE" in environ):
             return self.app(environ, start_response)
-        generation = self.generation.read()
-        if generation is None:
-            return self.app(environ, start_response)
+        if self.generation is None or self.max_bytes <= 0:
+            return self._answer(self._render(environ, None, None), environ, start_response)
         key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
                environ.get("QUERY_STRING", ""))
@@ -201,14 +185,20 @@ class PublicReadCache:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
-        if (entry is None or entry.generation != generation
+        # Read before the answer is made: an answer is never older than what it is
+        # labelled with, so the next request after a commit sees that commit.
+        state = self.generation.read(entry.keys if entry is not None else ())
+        if state is None:
+            return self.app(environ, start_response)
+        if (entry is None or not entry.current(state)
                 or any(environ.get(k) != v for k, v in entry.vary)):
-            entry = self._render(environ, key, generation)
+            entry = self._render(environ, key, state)
         return self._answer(entry, environ, start_response)
 
-    def _render(self, environ: dict, key: tuple, generation: int) -> Entry:
-        """Run the app for the full answer; keep it if it is public. The client's
-        If-None-Match is judged afterwards, against whatever the app answered."""
+    def _render(self, environ: dict, key: tuple | None, state: State | None) -> Entry:
+        """Run the app for the full answer, noting what it read; label it with its keys
+        and keep it if it is public. The client's If-None-Match is judged afterwards,
+        against whatever the app answered."""
         inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
         captured: dict[str, Any] = {}
 
@@ -216,19 +206,23 @@ class PublicReadCache:
             captured["status"], captured["headers"] = status, headers
             return captured.setdefault("written", []).append
 
-        result = self.app(inner, capture)
-        try:
-            chunks = list(result)
-            body = b"".join([*captured.get("written", []), *chunks])
-        finally:
-            if hasattr(result, "close"):
-                result.close()
+        with cache_keys.reading() as reads:
+            result = self.app(inner, capture)
+            try:
+                chunks = list(result)
+                body = b"".join([*captured.get("written", []), *chunks])
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
         headers = list(captured["headers"])
-        entry = Entry(generation, captured["status"], headers, body,
-                      _header(headers, "ETag"), ())
+        entry = Entry(state.everything if state else 0, state.current if state else 0,
+                      (), captured["status"], headers, body, _header(headers, "ETag"), ())
         if self._cacheable(entry):
+            entry.keys = tuple(reads.keys())
+            surrogate, tags = cache_keys.header_values(entry.keys)
+            headers += [("Surrogate-Key", surrogate), ("Cache-Tag", tags)]
             names = [n.strip() for v in _headers(headers, "Vary") for n in v.split(",")]
-            if "*" not in names:
+            if key is not None and "*" not in names:
                 entry.vary = tuple((_environ_key(n), environ.get(_environ_key(n)))
                                    for n in names if n)
                 self._store(key, entry)
@@ -287,7 +281,8 @@ def _environ_key(header: str) -> str:
 
 def install_read_cache(app: Flask) -> None:
     """Wrap the app in the cache when READ_CACHE_MAX_BYTES > 0 and the database is one
-    that several connections share (not an in-memory SQLite)."""
+    that several connections share (not an in-memory SQLite); otherwise in the labelling
+    alone (Surrogate-Key / Cache-Tag for a CDN)."""
     from app.extensions import db
 
     max_bytes = int(app.config.get("READ_CACHE_MAX_BYTES", 0))
@@ -295,7 +290,7 @@ def install_read_cache(app: Flask) -> None:
         engine = db.engine
     # Even a process that keeps no cache (a CLI import) must tell the others it wrote.
     track_writes(engine)
-    if max_bytes <= 0 or engine.url.get_backend_name() == "sqlite" and engine.url.database in (
-            None, "", ":memory:"):
-        return
-    app.wsgi_app = PublicReadCache(app.wsgi_app, Generation(engine), max_bytes)
+    shared = not (engine.url.get_backend_name() == "sqlite"
+                  and engine.url.database in (None, "", ":memory:"))
+    generation = Generation(engine) if max_bytes > 0 and shared else None
+    app.wsgi_app = PublicReadCache(app.wsgi_app, generation, max_bytes)

@@ -37,6 +37,15 @@ csrf = CSRFProtect()  # forms; the bearer-token API blueprints are exempted
 limiter = Limiter(key_func=get_remote_address)
 
 
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Every limit is on a write (sign-in attempts, API writes): reads skip the limiter's
+    per-request work altogether."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 # Execution option of a connection whose transaction will write: on SQLite it begins with
 # BEGIN IMMEDIATE, taking the one writer's lock before it reads anything, so what a
 # write checks is still true when it commits (app/services/uow.py).

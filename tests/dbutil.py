@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from config import normalise_database_url
 
 # Rows that migrations themselves write; never wiped between tests.
-MIGRATION_DATA = {"alembic_version", "rating_scale", "content_generation"}
+MIGRATION_DATA = {"alembic_version", "rating_scale", "content_generation", "cache_keys"}
 
 
 def server_url() -> str | None:

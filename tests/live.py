@@ -54,11 +54,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 @contextlib.contextmanager
 def live_gunicorn(database_url: str, log: Path, *, workers: int = 2,
-                  boot_timeout: float = 60.0) -> Iterator[LiveGunicorn]:
+                  boot_timeout: float = 60.0,
+                  env: dict[str, str] | None = None) -> Iterator[LiveGunicorn]:
     """Run `gunicorn -w <workers> wsgi:app` on a free port against `database_url` until
     the block ends; wait for /healthz first. Always stopped and reaped, whatever
-    happens in the block."""
-    env = {
+    happens in the block. `env` adds to (or overrides) the server's environment."""
+    extra, env = env or {}, {
         **os.environ,
         "DATABASE_URL": database_url,
         "COUNTERCLAIM_ENV": "development",
@@ -69,6 +70,7 @@ def live_gunicorn(database_url: str, log: Path, *, workers: int = 2,
         "API_WRITE_RATE_LIMIT": "100000 per minute",
     }
     env.pop("READ_CACHE_MAX_BYTES", None)  # the production default: cache on
+    env.update(extra)
     env.pop("TEST_DATABASE_URL", None)
     command = [
         str(GUNICORN), "--workers", str(workers), "--worker-class", "sync",

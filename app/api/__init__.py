@@ -58,8 +58,10 @@ def register_api(app: Flask) -> None:
         events,
         exports,
         links,
+        matches,
         quotes,
         ratings,
+        reviews,
         revisions,
         search,
         sources,
@@ -88,7 +90,7 @@ def register_api(app: Flask) -> None:
     })
 
     for module in (events, disputes, claims, sources, documents, quotes, links, verdicts,
-                   ratings, revisions, search, exports):
+                   ratings, revisions, search, exports, matches, reviews):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to defend against
     app.register_blueprint(docs.bp)

@@ -28,7 +28,6 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
-from app.models.base import MAX_ID
 from app.reads import verdicts as verdict_reads
 from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema, for_patch
 from app.schemas.verdicts import (
@@ -73,6 +72,20 @@ CLAIMREVIEW_DOC = {
     "required": ["@context", "@type", "url", "claimReviewed", "reviewRating",
                  "itemReviewed", "author", "datePublished"],
 }
+
+
+def answer(record_id: int, viewer: policy.Viewer | None = None, status: int = 200,
+           headers: dict[str, str] | None = None):
+    """The verdict as `viewer` (by default the caller) sees it, from the read model that
+    answers GET (app/reads/verdicts.py): writes answer with exactly what a GET gives."""
+    body, version = verdict_reads.one(record_id, viewer or auth.viewer())
+    conditional.etag_version(version)
+    return current_app.json.response(body), status, headers or {}
+
+
+def written(verdict: Verdict):
+    """A write's answer: the verdict as its writer now sees it."""
+    return answer(verdict.id)
 
 
 def visible_rows(include_deleted: bool) -> sa.Select:
@@ -123,7 +136,8 @@ class Verdicts(MethodView):
         verdict = service.draft_verdict(data["claim_id"], data["rating_value"],
                                         data["rationale"], data["evidence"],
                                         actor=auth.current_user())
-        return rec.created(verdict, "verdicts.verdict")
+        return answer(verdict.id, status=201,
+                      headers={"Location": url_for("verdicts.verdict", record_id=verdict.id)})
 
 
 @blp.route("/<int:record_id>", endpoint="verdict")
@@ -132,12 +146,7 @@ class VerdictResource(MethodView):
     @blp.response(200, VerdictSchema)
     def get(self, query, record_id):
         """Get a verdict"""
-        stmt = visible_rows(query["include_deleted"]).where(Verdict.id == record_id)
-        rows = db.session.execute(stmt).all() if 0 < record_id <= MAX_ID else []
-        if not rows:
-            raise NotFound(f"Verdict {record_id} does not exist.")
-        conditional.etag_version(rows[0].lock_version)
-        return current_app.json.response(verdict_reads.as_dicts(rows)[0])
+        return answer(record_id, auth.viewer(include_deleted=query["include_deleted"]))
 
     @blp.requires(Action.DRAFT, if_match=True)
     @blp.arguments(for_patch(VerdictDraftPatchSchema))
@@ -145,7 +154,7 @@ class VerdictResource(MethodView):
     def patch(self, data, record_id):
         """Change a draft (a published verdict is corrected instead)"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.update_draft(verdict, actor=auth.current_user(),
+        return written(service.update_draft(verdict, actor=auth.current_user(),
                                              expected_version=version, **data))
 
     @blp.requires(Action.DRAFT, if_match=True)
@@ -168,7 +177,7 @@ class Publish(MethodView):
     def post(self, record_id):
         """Publish a draft"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.publish(verdict, actor=auth.current_user(),
+        return written(service.publish(verdict, actor=auth.current_user(),
                                         expected_version=version))
 
 
@@ -180,7 +189,7 @@ class Correct(MethodView):
     def post(self, data, record_id):
         """Correct a published verdict: a new public version, with its reason"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.correct(verdict, actor=auth.current_user(),
+        return written(service.correct(verdict, actor=auth.current_user(),
                                         expected_version=version, **data))
 
 
@@ -192,7 +201,7 @@ class Withdraw(MethodView):
     def post(self, data, record_id):
         """Withdraw a published verdict, publicly, with a reason"""
         verdict, version = rec.for_update(Verdict, record_id)
-        return rec.done(service.withdraw(verdict, actor=auth.current_user(), reason=data["reason"],
+        return written(service.withdraw(verdict, actor=auth.current_user(), reason=data["reason"],
                                          expected_version=version))
 
 

@@ -18,3 +18,14 @@ class ContentGeneration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class CacheKey(db.Model):
+    """The generation of one dependency key (app/cache_keys.py): `any` (made by
+    migration 0010) moves on with every write that names what it wrote, and each key
+    that write touched takes its new value."""
+
+    __tablename__ = "cache_keys"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    generation: Mapped[int] = mapped_column(sa.BigInteger)

@@ -1,8 +1,9 @@
 """The whole dispute as the API shows it (`GET /api/v1/disputes/{id}`), read as rows.
 
 Built from ORM objects (app.reads.aggregates.dispute_detail, which the dispute page still
-uses) and dumped by marshmallow, a dispute of ten claims cost ~9 ms of CPU: nine
-queries with deep loader options, ~70 objects and ~70,000 attribute lookups. Here it is
+uses) and dumped by marshmallow, a dispute cost nine queries with deep loader options,
+dozens of objects and tens of thousands of attribute lookups (figures in
+bench/README.md). Here it is
 eleven plain selects of the columns shown — ORM-enabled, so the soft-delete filter hides
 deleted records exactly as it does for the objects — assembled into dicts.
 
@@ -22,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app.cache_keys import keys_of, record_key, shows
 from app.extensions import db
 from app.models import (
     RATING_LABELS,
@@ -166,6 +168,28 @@ def _verdict_summary(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, 
             "updated_at": iso(v.updated_at)}
 
 
+# What `detail` reads; the keys it declares name every row of them it shows or looks for.
+COVERS = ("disputes", "events", "claims", "claim_attributions", "claim_appearances",
+          "quotes", "verdicts", "verdict_versions", "links", "sources", "documents")
+
+
+def _declare(dispute, claims, by_claim, links, source_ids, sources, document_ids) -> None:
+    """The dependency keys of the answer (app/cache_keys.py). Rows hanging off a claim
+    (attributions, appearances, quotes, verdicts, links) change `claim:N` when written;
+    a verdict's new version changes `verdict:N`; looked-for sources and documents count
+    even when deleted (restoring one changes the answer)."""
+    keys = {record_key("disputes", dispute.id), record_key("events", dispute.event_id)}
+    keys |= keys_of("claims", (c.id for c in claims))
+    keys |= keys_of("verdicts", (v.id for (name, _), rows in by_claim.items()
+                                 if name == "verdicts" for v in rows))
+    keys |= keys_of("quotes", (link.scope_quote_id for link in links))
+    keys |= keys_of("sources", source_ids)
+    keys |= keys_of("sources", (row.parent_id for row in sources.values()))
+    keys |= keys_of("sources", sources)
+    keys |= keys_of("documents", document_ids)
+    shows(keys, covers=COVERS)
+
+
 def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, Any], int]:
     """DisputeDetailSchema's output for the dispute, and its lock_version (for the
     ETag); NotFound when it does not exist or is deleted."""
@@ -197,6 +221,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
     sources = _sources(source_ids)
     documents = {row.id: row for row in _run("documents", ids=sorted(document_ids))}
 
+    _declare(dispute, claims, by_claim, links, source_ids, sources, document_ids)
     event = events[0] if events else None
     body = {
         **record_fields(dispute),

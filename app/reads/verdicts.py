@@ -1,11 +1,12 @@
 """Verdicts as the API shows them, read as rows instead of ORM objects.
 
 The verdict feed is the most-read path of the API (consumers poll it far more often than
-journalists write). Built from ORM objects and dumped by marshmallow, a page of 50 cost
-about 12 ms of CPU: ~290 objects (verdicts, every version, every version's evidence,
-claims, authors) and ~75,000 attribute lookups in the schema. Here the same page is two
-indexed selects of the columns shown — the soft-delete filter applies, since they are
-ORM-enabled selects — turned straight into dicts.
+journalists write). Built from ORM objects and dumped by marshmallow, a page of 50
+made hundreds of objects (verdicts, every version, every version's evidence, claims,
+authors) and tens of thousands of attribute lookups in the schema (figures in
+bench/README.md). Here the same page is two indexed selects of the columns shown — the
+soft-delete filter applies, since they are ORM-enabled selects — turned straight into
+dicts. The answers to writes come from here too (`one`), so GET and write never differ.
 
 `VerdictSchema` stays the contract: it validates input and makes the OpenAPI document,
 and `tests/services/test_verdict_reads.py` checks that `as_dicts` gives exactly what
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 
+from app.cache_keys import keys_of, shows
 from app.extensions import db
 from app.models import (
     RATING_LABELS,
@@ -33,8 +35,10 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
+from app.models.base import MAX_ID
 from app.reads.rows import iso, record_fields
 from app.services.claimreview import page_urls
+from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
 
 # What the feed selects: the verdict's columns, its claim's dispute, its author, and the
@@ -66,12 +70,29 @@ def visible_rows(viewer: Viewer) -> sa.Select:
     (published, withdrawn), which no planner can serve from the state index in
     (updated_at, id) order, so none takes it and sorts every public verdict;
     ix_verdicts_feed gives the order and a page costs the same at 1M verdicts as at 10k."""
-    stmt = _ROWS
-    hidden = set(VerdictState) - set(verdict_states(viewer))
-    if hidden:
-        stmt = stmt.where(*(Verdict.state != state for state in sorted(hidden)))
-    if viewer.sees_deleted:
-        stmt = stmt.execution_options(include_deleted=True)
+    hidden = tuple(sorted(set(VerdictState) - set(verdict_states(viewer))))
+    key = (hidden, viewer.sees_deleted)
+    stmt = _VISIBLE.get(key)
+    if stmt is None:  # a few viewers' kinds: each statement built once
+        stmt = _ROWS
+        if hidden:
+            stmt = stmt.where(*(Verdict.state != state for state in hidden))
+        if viewer.sees_deleted:
+            stmt = stmt.execution_options(include_deleted=True)
+        stmt = _VISIBLE[key] = stmt
+    return stmt
+
+
+_VISIBLE: dict[tuple, sa.Select] = {}
+_BY_ID: dict[int, sa.Select] = {}
+
+
+def by_id(viewer: Viewer) -> sa.Select:
+    """`visible_rows(viewer)` of the verdict bound as `verdict_id` (built once)."""
+    rows = visible_rows(viewer)
+    stmt = _BY_ID.get(id(rows))
+    if stmt is None:
+        stmt = _BY_ID[id(rows)] = rows.where(Verdict.id == sa.bindparam("verdict_id"))
     return stmt
 
 
@@ -139,3 +160,28 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
         for row in rows
     ]
 
+
+
+# What one verdict's answer reads that `declare_shown` names row by row (its evidence is
+# left to its table: evidence rows name their version, not their verdict).
+COVERS = ("verdicts", "claims", "disputes", "users", "verdict_versions")
+
+
+def declare_shown(rows: Sequence[Row]) -> None:
+    """The dependency keys (app/cache_keys.py) of an answer showing these verdict rows:
+    each verdict (its versions change `verdict:N` too), claim, dispute and author."""
+    shows(keys_of("verdicts", (r.id for r in rows)) | keys_of("claims", (r.claim_id for r in rows))
+          | keys_of("disputes", (r.dispute_id for r in rows))
+          | keys_of("users", (r.author_id for r in rows)), covers=COVERS)
+
+
+def one(verdict_id: int, viewer: Viewer) -> tuple[dict[str, Any], int]:
+    """VerdictSchema's output of one verdict as `viewer` sees it, and its lock_version
+    (for the ETag): the answer to a GET and to every write of a verdict alike, so the two
+    never differ. NotFound when `viewer` may not see it."""
+    rows = (db.session.execute(by_id(viewer), {"verdict_id": verdict_id}).all()
+            if 0 < verdict_id <= MAX_ID else [])
+    if not rows:
+        raise NotFound(f"Verdict {verdict_id} does not exist.")
+    declare_shown(rows)
+    return as_dicts(rows)[0], rows[0].lock_version

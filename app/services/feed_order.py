@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app import cache_keys
 from app.models import Claim, ClaimAppearance, ClaimAttribution, Document, Source, Verdict
 from app.models.base import utcnow
 
@@ -111,10 +112,12 @@ def stamp_in_commit_order(session: Session, verdict_ids: sa.Select) -> datetime:
     if newest is not None and stamp <= newest:
         stamp = newest + _TICK
     # (an UPDATE is not filtered for soft deletes: deleted records count too)
-    session.execute(
+    stamped = session.scalars(
         sa.update(Verdict).where(Verdict.id.in_(verdict_ids))
-        .values(updated_at=stamp).execution_options(synchronize_session=False)
-    )
+        .values(updated_at=stamp).returning(Verdict.id)
+        .execution_options(synchronize_session=False, **{cache_keys.ATTRIBUTED: True})
+    ).all()
+    cache_keys.touched(session, cache_keys.keys_of("verdicts", stamped))  # their answers
     return stamp
 
 

@@ -26,6 +26,7 @@ import datetime as dt
 import enum
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -48,7 +49,8 @@ from app.services.errors import ValidationError
 FORMAT = "counterclaim-export"
 FORMAT_VERSION = 1
 # Not exported: migration-owned data, the cache's change counter, and secrets.
-SKIP_TABLES = {"rating_scale", "api_tokens", "alembic_version", "content_generation"}
+SKIP_TABLES = {"rating_scale", "api_tokens", "alembic_version", "content_generation",
+               "cache_keys"}
 SKIP_COLUMNS = {"users": {"password_hash"}}
 TYPE = "_type"
 MAX_ERRORS = 20
@@ -186,6 +188,14 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
             raise ValueError("must be an integer")
 
         return check(integer)
+    if python is float:
+        def real(value):
+            # JSON numbers; a bool is an int in Python but not a number here.
+            if type(value) in (int, float) and math.isfinite(value):
+                return float(value)
+            raise ValueError("must be a number")
+
+        return check(real)
     if python is str:
         length = getattr(ctype, "length", None) or 0
 

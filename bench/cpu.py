@@ -1,0 +1,86 @@
+"""CPU per request of the uncached read path, in-process (no server, no load generator).
+
+    python -m bench.cpu --scale 100k                 # each endpoint, ms of CPU per request
+    python -m bench.cpu --scale 100k --profile feed  # + cProfile of that endpoint
+
+The app runs with the production settings and its public-read cache off; each endpoint
+is requested over its sampled paths (the same as `make bench`'s) through Flask's test
+client, anonymously, and `time.process_time()` over the lot gives ms per request. Other
+load on the machine barely moves CPU time (it is this process's own), so before/after
+figures from one session compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import time
+
+from bench import workload
+
+ENDPOINTS = ("healthz", "verdict", "feed", "dispute", "search", "dispute_html")
+
+
+def make_app(url: str):
+    os.environ.setdefault("SECRET_KEY", "bench-cpu-" + "x" * 32)
+    from app import create_app
+    from config import ProductionConfig
+
+    class Bench(ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        READ_CACHE_MAX_BYTES = 0
+        SESSION_COOKIE_SECURE = False
+        PREFERRED_URL_SCHEME = "http"
+
+    return create_app(Bench)
+
+
+def paths(url: str) -> dict[str, list[str]]:
+    found = workload.app_paths(workload.sample(url))
+    found["healthz"] = ["/healthz"]
+    return found
+
+
+def measure(client, urls: list[str], n: int) -> float:
+    """ms of CPU per request over `n` requests cycling through `urls`."""
+    for u in urls[:5]:  # warm: statement caches, templates
+        assert client.get(u).status_code == 200, u
+    started = time.process_time()
+    for i in range(n):
+        client.get(urls[i % len(urls)])
+    return (time.process_time() - started) * 1000 / n
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="100k", choices=("10k", "100k", "1m"))
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--only", default=",".join(ENDPOINTS))
+    parser.add_argument("--profile", default=None, help="an endpoint to profile")
+    parser.add_argument("--url", default=None, help="another database (PostgreSQL)")
+    args = parser.parse_args(argv)
+    url = args.url or workload.sqlite_archive(args.scale).url
+    app = make_app(url)
+    client = app.test_client()
+    found = paths(url)
+    for key in args.only.split(","):
+        ms = measure(client, found[key], args.requests)
+        print(f"{key:14} {ms:7.2f} ms CPU/request", flush=True)
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        measure(client, found[args.profile], args.requests)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        print(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
