@@ -30,7 +30,7 @@ CONTEXT = json.loads((Path(__file__).parent.parent / "data" / "schemaorg-context
 # restricted to those this test may meet, and what each must hold.
 THING = {"name", "alternateName", "description", "url"}
 CREATIVE_WORK = THING | {"author", "datePublished", "dateModified", "headline",
-                         "publisher"}
+                         "inLanguage", "publisher"}
 ALLOWED = {
     "ClaimReview": CREATIVE_WORK | {"claimReviewed", "itemReviewed", "reviewRating"},
     "Claim": CREATIVE_WORK | {"appearance", "firstAppearance"},
