@@ -222,6 +222,23 @@ def test_cli_export_and_import(seeded, cli, other, tmp_path):
         assert negative.exit_code == 2 and "--workers" in negative.output
 
 
+def test_cli_import_shows_each_step_on_a_terminal(seeded, other, tmp_path):
+    from tests.test_cli import run_flask
+
+    path = tmp_path / "export.ndjson"
+    path.write_text("".join(line + "\n" for line in export_lines()))
+    url = other.config["SQLALCHEMY_DATABASE_URI"]
+    code, shown = run_flask(["import", "--workers", "0", str(path)], url, terminal=True)
+    assert code == 0, shown
+    # one bar per step, each to its end, in order
+    steps = ["Checking lines", "Checking references", "Writing"]
+    assert all(f"{step}  [" in shown for step in steps), shown[-2000:]
+    assert [shown.index(step) for step in steps] == sorted(shown.index(s) for s in steps)
+    assert shown.count("100%") >= 3
+    with other.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quote)) == 15
+
+
 def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
     """True once the import process is inside its insert transaction."""
     import time

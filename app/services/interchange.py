@@ -88,6 +88,13 @@ def schema_revision() -> str | None:
     return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def export_size() -> int:
+    """How many lines `export_lines` gives (the header and one per row): the length of
+    `flask export`'s progress bar."""
+    return 1 + sum(db.session.scalar(sa.select(sa.func.count()).select_from(table))
+                   for table in tables())
+
+
 def export_lines() -> Iterator[str]:
     """The whole database as NDJSON lines (without trailing newlines)."""
     header = {TYPE: "header", "format": FORMAT, "version": FORMAT_VERSION,
@@ -741,12 +748,17 @@ def _reset_sequences(names: Iterable[str]) -> None:
 
 
 def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = None, *,
-                 workers: int | None = None, chunk_lines: int = CHUNK_LINES) -> ImportReport:
+                 workers: int | None = None, chunk_lines: int = CHUNK_LINES,
+                 step: Callable[[str, int], Callable[[int], None]] | None = None,
+                 ) -> ImportReport:
     """Validate the whole file, then insert it in one transaction — or raise
     ImportRefused naming the line and field of the first errors, having written nothing.
 
     Lines are checked in chunks of `chunk_lines`, by `workers` forked processes when
-    the file is longer than one chunk (default: `default_workers()`; 0 or 1: here)."""
+    the file is longer than one chunk (default: `default_workers()`; 0 or 1: here).
+    `progress` hears the characters read while checking lines; `step(label, total)`,
+    called as each later step starts, returns what hears that step's progress."""
+    step = step or (lambda label, total: lambda done: None)
     errors: list[tuple[int, str, str]] = []
     report = ImportReport()
     started = time.perf_counter()
@@ -755,16 +767,19 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
     by_table = _parse(lines, errors, progress, plans, workers, chunk_lines)
     checked = time.perf_counter()
     report.seconds["lines"] = checked - started
+    checks = (_check_references, _check_live_references, _check_unique)
+    checking = step("Checking references", len(checks)) if not errors else None
+    for check in checks:
+        if errors:
+            break
+        check(plans, by_table, errors)
+        checking(1)
     if not errors:
-        _check_references(plans, by_table, errors)
-    if not errors:
-        _check_live_references(plans, by_table, errors)
-    if not errors:
-        _check_unique(plans, by_table, errors)
         report.seconds["references"] = time.perf_counter() - checked
     if errors:
         raise ImportRefused(errors)
     writing = time.perf_counter()
+    wrote = step("Writing", sum(len(rows.values) for rows in by_table.values()))
     session = db.session
     try:
         deferred = _defer_search_index(session.connection(), set(by_table))
@@ -776,6 +791,7 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
             values = rows.values if plan.parent_index is None else _parents_first(plan, rows.values)
             _insert_many(session.connection(), plan, values)
             report.counts[table.name] = len(values)
+            wrote(len(values))
         _restore_search_index(session.connection(), deferred)
         _reset_sequences(report.counts)
         session.commit()
