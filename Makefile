@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench bench-import clean
+.PHONY: run test lint format bench bench-import bench-matching clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: $(VENV)/.runtime
 ## with worker processes and without; BASELINE=<git rev> also times that revision's import.
 bench-import: $(VENV)/.runtime
 	$(BIN)/python -m bench.importrate --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE))
+
+## bench-matching: GET /api/v1/matches latency (p50/p99, uncached) on the SCALE archive
+## (bench/matching.py); BENCH_DATABASE_URL=postgresql://... adds PostgreSQL.
+bench-matching: $(VENV)/.runtime
+	$(BIN)/python -m bench.matching --scale $(SCALE)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
