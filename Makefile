@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench bench-import clean
+.PHONY: run test lint format bench bench-import bench-mixed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: $(VENV)/.runtime
 ## with worker processes and without; BASELINE=<git rev> also times that revision's import.
 bench-import: $(VENV)/.runtime
 	$(BIN)/python -m bench.importrate --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE))
+
+## bench-mixed: reads over 1,000+ URLs while the API writes 1 and 5 times a second (10k
+## archive); BASELINE=<git rev> runs that revision too, in the same run.
+bench-mixed: $(VENV)/.runtime
+	$(BIN)/python -m bench.mixed $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -42,6 +42,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from app import cache_keys
 from app.extensions import db
 from app.services.errors import ValidationError
 
@@ -680,8 +681,12 @@ def _parents_first(plan: _TablePlan, rows: list[tuple]) -> list[tuple]:
 def _insert_many(conn: sa.Connection, plan: _TablePlan, rows: list[tuple]) -> None:
     """executemany straight on the driver: the rows already hold what SQLAlchemy would
     send (each column's bind processor ran while checking), without its per-row
-    bookkeeping."""
+    bookkeeping. On PostgreSQL, COPY (psycopg 3): one stream per table, in the import's
+    transaction like the rest, so a failure still leaves nothing written."""
     dialect = conn.dialect
+    if dialect.name == "postgresql":
+        _copy(conn, plan, rows)
+        return
     compiled = sa.insert(plan.table).compile(dialect=dialect, column_keys=list(plan.columns))
     if dialect.positional:
         order = [plan.columns.index(name) for name in compiled.positiontup]
@@ -692,6 +697,24 @@ def _insert_many(conn: sa.Connection, plan: _TablePlan, rows: list[tuple]) -> No
         if not dialect.positional:
             chunk = [dict(zip(plan.columns, row, strict=True)) for row in chunk]
         conn.exec_driver_sql(compiled.string, chunk)
+
+
+def _copy(conn: sa.Connection, plan: _TablePlan, rows: list[tuple]) -> None:
+    import psycopg
+
+    columns = ", ".join(f'"{name}"' for name in plan.columns)
+    statement = f'COPY "{plan.table.name}" ({columns}) FROM STDIN'
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.IntegrityError as exc:  # as SQLAlchemy reports it for executemany
+        raise sa.exc.IntegrityError(statement, None, exc) from None
+    finally:
+        cursor.close()
+    # COPY bypasses SQLAlchemy's statement events: say what it wrote (app/cache_keys.py)
+    cache_keys.wrote(conn, {plan.table.name})
 
 
 def _defer_search_index(conn: sa.Connection, names: set[str]) -> list[tuple[str, str]]:
