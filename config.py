@@ -83,6 +83,8 @@ class Config:
     CAPTURE_HOST_DELAY = float(os.environ.get("CAPTURE_HOST_DELAY", 2))
     CAPTURE_USER_AGENT = os.environ.get(
         "CAPTURE_USER_AGENT", "Counterclaim/1.0 (newsroom evidence capture)")
+    # The BCP-47 language of claims, verdicts and imported reviews that name none.
+    DEFAULT_LANGUAGE = os.environ.get("DEFAULT_LANGUAGE", "en")
 
     @classmethod
     def validate(cls) -> None:

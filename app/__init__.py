@@ -40,6 +40,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.health import bp as health_bp
 
     register_error_handlers(app)
+    # first registered, so it runs after every other after_request (Flask runs them last
+    # registered first): the pages' mark_public makes answers conditional too
+    app.after_request(leave_date_to_server)
     app.register_blueprint(health_bp)
     app.register_blueprint(feeds_bp)  # /feeds/verdicts.atom, /exports/verdicts.csv
 
@@ -57,6 +60,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     install_read_cache(app)  # public reads kept per worker until the next write
     return app
+
+
+def leave_date_to_server(response):
+    """Drop the `Date` that werkzeug's make_conditional adds (feeds, exports, public
+    pages): the server stamps each answer when it sends it, and `flask run`'s server
+    (http.server's send_response) adds its own whatever the app sent, so answers carried
+    two; a cached answer replayed a stale one. (gunicorn drops the app's.)"""
+    response.headers.pop("Date", None)
+    return response
 
 
 def install_session_hooks() -> None:

@@ -279,6 +279,38 @@ def tokens_list() -> None:
                    f"\tlast used {used}{revoked}")
 
 
+reviews_cli = click.Group("reviews", help="Fact-checks published by others.")
+
+
+@reviews_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def reviews_import(path: str) -> None:
+    """Import ClaimReview JSON-LD (an object, a list, @graph or a DataFeed), a Fact Check
+    Tools claims:search answer, or JSON Lines of them: all of it, or — naming each bad
+    record and field — nothing. A review already imported (same URL) is updated."""
+    from flask import current_app
+
+    from app.services import reviews
+
+    state = {}
+
+    def checked(total: int) -> None:
+        state["bar"] = click.progressbar(length=total, label="Importing reviews", file=None)
+        state["bar"].__enter__()
+
+    try:
+        report = reviews.import_file(
+            path, default_language=current_app.config["DEFAULT_LANGUAGE"],
+            on_checked=checked, progress=lambda n: state["bar"].update(n))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    click.echo(f"{report.total} reviews: {report.created} new, {report.updated} updated, "
+               f"{report.unchanged} unchanged.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(verify_quotes_command)
@@ -287,3 +319,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(documents_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(reviews_cli)

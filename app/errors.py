@@ -1,6 +1,12 @@
 """Errors → one JSON envelope under /api, an HTML page elsewhere.
 
 Envelope: {"error": {"status": 404, "code": "not_found", "message": "...", "fields": {}}}
+
+One vocabulary: every answer's `code` is one of ERROR_CODES (the OpenAPI description and
+the README list them from here), and its message is ours, in plain words naming what is
+wrong — never a framework's stock sentence. Every 422, whatever refused the input (a
+schema, a query argument, a cursor, a service rule), is `validation_error`, its message
+naming the field(s), and `fields` saying what is wrong with each.
 """
 
 from __future__ import annotations
@@ -13,6 +19,71 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import db
 from app.services.errors import DomainError, StaleVersion
 from app.services.uow import integrity_error
+
+# code -> (HTTP status, when it is answered). Capture failures add their own codes
+# (`capture_<reason>`, app/services/fetching.py FAILURES).
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    "bad_request": (400, "the request cannot be read (a malformed header or query, an "
+                         "integer past a double's range...)"),
+    "invalid_json": (400, "the body is not valid JSON (or nests deeper than 1,024 levels)"),
+    "unauthorized": (401, "no bearer token, or an unknown or revoked one"),
+    "forbidden": (403, "the token's role may not do this"),
+    "not_found": (404, "no such record or path (or not visible to you)"),
+    "method_not_allowed": (405, "the path does not take this method (see `Allow`)"),
+    "conflict": (409, "the change collides with the records' rules or another change"),
+    "stale_version": (409, "someone changed the record since you read it (412 when sent "
+                           "as If-Match)"),
+    "invalid_state": (409, "the record's state does not allow this (publishing a "
+                           "withdrawn verdict...)"),
+    "withdrawn": (410, "the verdict was withdrawn: no rating of it is published"),
+    "precondition_failed": (412, "If-Match does not match the current version"),
+    "request_entity_too_large": (413, "the body is larger than MAX_CONTENT_LENGTH"),
+    "unsupported_media_type": (415, "a body that is not `application/json`"),
+    "validation_error": (422, "a field is missing, unknown or invalid: `fields` names each"),
+    "precondition_required": (428, "a change without If-Match"),
+    "too_many_requests": (429, "past the rate limit (see `Retry-After`)"),
+    "internal_error": (500, "a fault on our side (logged)"),
+    "database_unavailable": (503, "the database is not reachable (see `Retry-After`)"),
+    "schema_outdated": (503, "the database schema is behind the app: run flask db upgrade"),
+}
+
+# HTTP errors raised without a message of ours (werkzeug's stock sentences are about
+# browsers and proxies): what each says instead.
+_PLAIN = {
+    400: "The request cannot be read.",
+    401: "Sign in, or send 'Authorization: Bearer <token>'.",
+    403: "You may not do this.",
+    404: "There is nothing at this address.",
+    405: "This address does not take that method.",
+    406: "This address cannot answer in a format the request accepts.",
+    413: "The request body is too large.",
+    415: "Send the body as JSON (Content-Type: application/json).",
+    422: "The input is not valid.",
+    428: "Send If-Match with the ETag you read.",
+    429: "Too many requests; try again later.",
+}
+
+
+def error_codes_markdown() -> str:
+    """ERROR_CODES, and the capture failures', as a Markdown list (the OpenAPI
+    description)."""
+    from app.services.fetching import FAILURES
+
+    lines = [f"- `{code}` ({status}): {meaning}"
+             for code, (status, meaning) in ERROR_CODES.items()]
+    lines += [f"- `capture_{reason}` ({status}): a capture failed: {label}"
+              for reason, (status, label) in FAILURES.items()]
+    return "\n".join(lines)
+
+
+def validation_message(fields: dict[str, list[str]], note: str = "") -> str:
+    """One plain sentence naming each invalid field: "updated_since: Not a valid
+    datetime." — the same voice whatever refused the input."""
+    parts = [f"{name}: {' '.join(messages)}".rstrip(".") for name, messages in fields.items()
+             if name != "_schema"]
+    parts += [" ".join(fields["_schema"]).rstrip(".")] if "_schema" in fields else []
+    message = "; ".join(parts) + "." if parts else _PLAIN[422]
+    return f"{message} {note}" if note else message
 
 
 def wants_json() -> bool:
@@ -41,6 +112,11 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 
 def _http_code(exc: HTTPException) -> str:
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict) and data.get("code") in ERROR_CODES:
+        return data["code"]  # raised with one of ours (invalid_json, ...)
+    if exc.code == 422:
+        return "validation_error"
     return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
 
 
@@ -76,9 +152,13 @@ def handle_http_exception(exc: HTTPException):
     headers = {k: v for k, v in exc_headers.items() if k in ("Allow", "WWW-Authenticate")}
     if exc.code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="counterclaim"')
-    message = exc.description or exc.name
-    if data and isinstance(data, dict) and data.get("message"):
-        message = data["message"]
+    ours = data.get("message") if isinstance(data, dict) else None
+    if exc.description and exc.description != type(exc).description:
+        ours = ours or exc.description  # raised with a message (a rate limit's, ...)
+    if exc.code == 422:  # named fields, in the voice of every other 422
+        message = validation_message(fields, ours or "")
+    else:
+        message = ours or _PLAIN.get(exc.code or 500, exc.name)
     return error_response(exc.code or 500, _http_code(exc), message, fields, headers)
 
 

@@ -21,10 +21,20 @@ since you read it).
 
 **Lists** are ordered by id and paginated (`page`, `per_page` ≤ 100) with `Link` and
 `X-Total-Count` headers. **The verdict feed** (`GET /api/v1/verdicts`) is ordered by
-(updated_at, id) and paged by an opaque `cursor` (`Link: rel="next"`,
+(updated_at, id) and paged by an opaque `cursor` and `limit` (`Link: rel="next"`,
 `X-Next-Cursor`); corrections and withdrawals move a verdict to the end of the feed.
+Why not pages: the feed is for syncing while editors write. A page number counts rows
+from the start, so a verdict corrected during your walk moves to the end and shifts
+every later page — you skip one verdict and see another twice. A cursor is a position
+in the (updated_at, id) order (a keyset): what changes behind it comes round again after
+it, nothing is skipped or repeated, and the cursor you keep is where the next sync starts.
+Each verdict carries its claim's `statement`, the absolute `url` of the verdict on its
+claim's page (the ClaimReview's `url`) and its `dispute_url`: no other call is needed to
+show it.
 
-**Errors** are always `{"error": {"status", "code", "message", "fields"}}`.
+**Errors** are always `{"error": {"status", "code", "message", "fields"}}`: `code` is
+one of those below, `message` a plain sentence, `fields` what is wrong with each field
+(every 422 is `validation_error`, whatever the field: a body's, a query's, a cursor).
 """
 
 
@@ -48,8 +58,10 @@ def register_api(app: Flask) -> None:
         events,
         exports,
         links,
+        matches,
         quotes,
         ratings,
+        reviews,
         revisions,
         search,
         sources,
@@ -57,7 +69,7 @@ def register_api(app: Flask) -> None:
     )
     from app.api.json import OrjsonProvider
     from app.api.openapi import Plugin
-    from app.errors import handle_http_exception
+    from app.errors import error_codes_markdown, handle_http_exception
     from app.extensions import api, csrf
     from app.schemas.common import ErrorSchema
 
@@ -67,7 +79,7 @@ def register_api(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # document our envelope for every error response
     api.init_app(app, spec_kwargs={
         "marshmallow_plugin": Plugin(schema_name_resolver=schema_name),
-        "info": {"description": API_DESCRIPTION},
+        "info": {"description": API_DESCRIPTION + "\n" + error_codes_markdown()},
     })
     # flask-smorest's init_app registers its own HTTPException handler (another body
     # shape); put ours back so every error, API and HTTP alike, has the one envelope.
@@ -78,7 +90,7 @@ def register_api(app: Flask) -> None:
     })
 
     for module in (events, disputes, claims, sources, documents, quotes, links, verdicts,
-                   ratings, revisions, search, exports):
+                   ratings, revisions, search, exports, matches, reviews):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to defend against
     app.register_blueprint(docs.bp)

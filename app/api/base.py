@@ -16,6 +16,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
+from webargs import core
 from webargs.flaskparser import abort
 
 from app.api import auth, conditional
@@ -91,6 +92,20 @@ def refuse_undeclared_query() -> None:
           messages={"query": {name: ["Unknown field."] for name in request.args}})
 
 
+def refuse_other_bodies() -> None:
+    """A body must be JSON: another content type (a form post, text/plain) is a 415
+    saying so, rather than a 422 listing every field as missing — the body was there,
+    it was only never read."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if not request.content_length and not request.get_data(cache=True):
+        return  # no body: the operation's schema decides whether one was needed
+    if not core.is_json(request.mimetype):
+        given = request.mimetype or "no Content-Type"
+        abort(415, code="unsupported_media_type",
+              message=f"Send the body as JSON (Content-Type: application/json), not {given}.")
+
+
 class ApiBlueprint(Blueprint):
     # unknown=None: each schema's own Meta.unknown (RAISE) holds in every location, so an
     # unknown query parameter (a typo such as `?disput_id=`) is a 422 naming it, not ignored.
@@ -101,6 +116,7 @@ class ApiBlueprint(Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(auth.load_user)
         self.before_request(refuse_undeclared_query)
+        self.before_request(refuse_other_bodies)
         self.after_request(conditional.finalize)
         self._prepare_doc_cbks.append(self._prepare_counterclaim_doc)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.api import auth
 from app.api import resource as rec
 from app.api.base import ApiBlueprint
+from app.api.matches import claim_matches
 from app.api.pagination import paginated
 from app.models import Claim, Dispute
 from app.schemas.claims import ClaimPatchSchema, ClaimQuery, ClaimSchema
@@ -48,6 +49,8 @@ class Claims(MethodView):
         """Add a claim to a dispute (with its quotes, all or nothing)"""
         dispute_id = data.pop("dispute_id")
         claim = service.add_claim(dispute_id, actor=auth.current_user(), **data)
+        # Has it been checked before? The journalist sees at once (the claim's page too).
+        claim.matches = claim_matches(claim, limit=5)
         return rec.created(claim, "claims.claim")
 
 

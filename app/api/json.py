@@ -78,5 +78,6 @@ class JsonBodyParser(FlaskParser):
         try:
             return current_app.json.loads(data)
         except ValueError as exc:  # orjson.JSONDecodeError is one
-            abort(400, exc=exc, message=f"The request body is not valid JSON: {exc}.",
+            abort(400, exc=exc, code="invalid_json",
+                  message=f"The request body is not valid JSON: {exc}.",
                   messages={"json": [str(exc)]})

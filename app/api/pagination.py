@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import request
 
+from app.errors import validation_message
 from app.extensions import db
 from app.models.base import MAX_ID
 from app.services.errors import ValidationError
@@ -95,9 +96,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError
         return when.astimezone(UTC), number
     except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
-        raise ValidationError(
-            "Not a cursor this API handed out.", {"cursor": ["invalid cursor"]}
-        ) from None
+        fields = {"cursor": ["Not a cursor this API handed out."]}
+        raise ValidationError(validation_message(fields), fields) from None
 
 
 def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int):

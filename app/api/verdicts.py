@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import (
     Claim,
     ClaimAppearance,
+    ClaimAttribution,
     Dispute,
     Document,
     Verdict,
@@ -50,6 +51,7 @@ blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
 
 CLAIMREVIEW_LOAD = (
     joinedload(Claim.claimant),
+    selectinload(Claim.attributions).joinedload(ClaimAttribution.source),
     joinedload(Claim.first_appearance).joinedload(Document.publisher),
     selectinload(Claim.appearances).joinedload(ClaimAppearance.document)
     .joinedload(Document.publisher),
@@ -60,7 +62,9 @@ CLAIMREVIEW_DOC = {
     "description": "schema.org ClaimReview (JSON-LD).",
     "properties": {
         "@context": {"type": "string"}, "@type": {"type": "string"},
-        "url": {"type": "string"}, "claimReviewed": {"type": "string", "maxLength": 75},
+        "url": {"type": "string"}, "claimReviewed": {"type": "string", "description":
+            "The claim, whole when it fits 75 characters, else cut where a reader would "
+            "stop — never inside a quotation (whole when no such cut fits)."},
         "datePublished": {"type": "string"}, "dateModified": {"type": "string"},
         "author": {"type": "object"}, "reviewRating": {"type": "object"},
         "itemReviewed": {"type": "object"},
@@ -100,6 +104,10 @@ class Verdicts(MethodView):
         `Link: rel="next"` while it is there; keep `X-Next-Cursor` and pass it as
         `cursor` next time to get only what changed since — corrections and withdrawals
         included. Readers see published and withdrawn verdicts only.
+
+        Paged by `cursor`/`limit`, not `page`/`per_page` as other lists: a keyset
+        position in (updated_at, id) stays put while editors correct and withdraw, where
+        a page number shifts under a sync and skips or repeats verdicts.
         """
         stmt = visible_rows(query["include_deleted"])
         if query.get("updated_since") is not None:

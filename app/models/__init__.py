@@ -25,6 +25,7 @@ from app.models.enums import (
 )
 from app.models.event import Dispute, Event
 from app.models.generation import CacheKey, ContentGeneration
+from app.models.known import LANGUAGE_LENGTH, LANGUAGE_PATTERN, Alias, Review
 from app.models.revision import Revision
 from app.models.source import Source
 from app.models.user import ApiToken, User
@@ -32,9 +33,12 @@ from app.models.verdict import RatingLevel, Verdict, VerdictEvidence, VerdictVer
 
 __all__ = [
     "BEST_RATING",
+    "LANGUAGE_LENGTH",
+    "LANGUAGE_PATTERN",
     "RATING_LABELS",
     "RATING_SCALE",
     "WORST_RATING",
+    "Alias",
     "ApiToken",
     "Claim",
     "ClaimAppearance",
@@ -54,6 +58,7 @@ __all__ = [
     "Quote",
     "QuoteIntegrity",
     "RatingLevel",
+    "Review",
     "Revision",
     "RevisionAction",
     "Role",

@@ -48,6 +48,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def default_language() -> str:
+    """The configured DEFAULT_LANGUAGE (BCP-47) for a new record that names none."""
+    from flask import current_app, has_app_context
+
+    return current_app.config.get("DEFAULT_LANGUAGE", "en") if has_app_context() else "en"
+
+
 def limited(max_length: int) -> dict:
     """`info=` for a Text column: the longest value people may write into it. (String
     columns carry their length in their type.) Schemas and forms read it through

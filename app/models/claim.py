@@ -16,6 +16,7 @@ from app.models.base import (
     TimestampMixin,
     UTCDateTime,
     VersionedMixin,
+    default_language,
     enum_type,
     limited,
 )
@@ -59,6 +60,10 @@ class Claim(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model
     first_appearance_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("documents.id"), index=True
     )
+    # BCP-47 tag of the statement's language (DEFAULT_LANGUAGE unless given); matching
+    # compares claims within one language unless asked otherwise.
+    language: Mapped[str] = mapped_column(sa.String(35), default=default_language,
+                                          server_default="en")
 
     dispute: Mapped[Dispute] = relationship(back_populates="claims")
     claimant: Mapped[Source] = relationship(foreign_keys=[claimant_id])

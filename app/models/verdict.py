@@ -14,6 +14,7 @@ from app.models.base import (
     TimestampMixin,
     UTCDateTime,
     VersionedMixin,
+    default_language,
     enum_type,
     limited,
     utcnow,
@@ -56,6 +57,9 @@ class Verdict(Auditable, TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Mod
     current_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     # When it was first published (ClaimReview datePublished); None while draft.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # BCP-47 tag of the rationale's language (ClaimReview inLanguage).
+    language: Mapped[str] = mapped_column(sa.String(35), default=default_language,
+                                          server_default="en")
 
     claim: Mapped[Claim] = relationship(back_populates="verdicts")
     author: Mapped[User] = relationship()

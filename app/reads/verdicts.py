@@ -37,6 +37,7 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.reads.rows import iso, record_fields
+from app.services.claimreview import page_urls
 from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
 
@@ -45,7 +46,8 @@ from app.services.policy import Viewer, shows_rating, verdict_states
 _CURRENT = aliased(VerdictVersion)
 COLUMNS = (
     Verdict.id, Verdict.created_at, Verdict.updated_at, Verdict.deleted_at,
-    Verdict.lock_version, Verdict.claim_id, Claim.dispute_id, Verdict.state,
+    Verdict.lock_version, Verdict.claim_id, Claim.dispute_id,
+    Claim.statement.label("claim_statement"), Verdict.state,
     Verdict.rating_value, Verdict.rationale, Verdict.current_version, Verdict.published_at,
     Verdict.author_id, User.name.label("author_name"),
     _CURRENT.reason.label("current_reason"),
@@ -137,11 +139,15 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
     """VerdictSchema's output for rows of `visible_rows()`, in their order (one more
     query, for the evidence of all of them)."""
     evidence = _evidence(rows)
+    urls = page_urls()
     return [
         {
             **record_fields(row),
             "claim_id": row.claim_id,
             "dispute_id": row.dispute_id,
+            "statement": row.claim_statement,
+            "url": urls.verdict(row.claim_id, row.id),
+            "dispute_url": urls.dispute(row.dispute_id),
             "state": row.state.value,
             **_rating(row),
             "rationale": row.rationale,

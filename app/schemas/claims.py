@@ -16,6 +16,7 @@ from app.models.base import max_length
 from app.schemas.common import (
     Enum,
     Id,
+    Language,
     Line,
     PageArgs,
     Prose,
@@ -24,6 +25,7 @@ from app.schemas.common import (
     Schema,
     UTCDateTime,
 )
+from app.schemas.known import MatchSchema
 from app.schemas.quotes import QuoteFields
 
 
@@ -57,6 +59,7 @@ class ClaimFields(Schema):
     stated_at = UTCDateTime(allow_none=True, load_default=None)
     stated_precision = Enum(DatePrecision, load_default=DatePrecision.DAY)
     first_appearance_id = Id(allow_none=True, load_default=None)
+    language = Language()
     attributions = fields.List(fields.Nested(AttributionSchema), load_default=list,
                                validate=validate.Length(max=20))
     appearances = fields.List(fields.Nested(AppearanceSchema), load_default=list,
@@ -76,6 +79,11 @@ class ClaimSchema(DisputeClaimSchema, RecordSchema):
     quotes = fields.List(fields.Nested(QuoteFields), load_default=list, load_only=True,
                          validate=validate.Length(max=50),
                          metadata={"description": "Quotes to log with the claim."})
+    # Only in the answer to a POST: has this been checked before? (GET
+    # /claims/{id}/matches asks again.)
+    matches = fields.List(fields.Nested(MatchSchema), dump_only=True, metadata={
+        "description": "In the answer to a new claim only: known claims and fact-checks "
+                       "like it, best first (see GET /matches)."})
 
 
 class ClaimPatchSchema(ClaimSchema):

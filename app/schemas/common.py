@@ -17,6 +17,7 @@ from marshmallow import fields, validate
 
 from app.digits import whole_number
 from app.models.base import CONTROL_CHARACTERS, MAX_ID, SLUG_PATTERN, URL_PATTERN, max_length
+from app.models.known import LANGUAGE_LENGTH, LANGUAGE_PATTERN
 from app.models.revision import Revision
 
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
@@ -114,6 +115,15 @@ def Url(max_length: int, **kwargs) -> Text:  # noqa: N802
     metadata = {"format": "uri", **kwargs.pop("metadata", {})}
     return Text(single_line=True, validate=[validate.Length(max=max_length), URL],
                 metadata=metadata, **kwargs)
+
+
+def Language(**kwargs) -> Text:  # noqa: N802
+    """A BCP-47 language tag ("en", "pt-BR"); the configured DEFAULT_LANGUAGE when left out."""
+    metadata = {"example": "en", **kwargs.pop("metadata", {})}
+    return Text(single_line=True, validate=[
+        validate.Length(2, LANGUAGE_LENGTH),
+        validate.Regexp(LANGUAGE_PATTERN, error="A BCP-47 language tag, e.g. en or pt-BR.")],
+        metadata=metadata, **kwargs)
 
 
 # RFC 3339 (`format: date-time`) narrowed to what Python and the databases hold: no year

@@ -27,6 +27,7 @@ from app.schemas.common import (
     UserRefSchema,
     UTCDateTime,
 )
+from app.services.claimreview import page_urls, verdict_page_url
 from app.services.policy import shows_rating
 
 RATING = validate.Range(WORST_RATING, BEST_RATING)
@@ -109,6 +110,19 @@ class _Current:
         claim = self.verdict.claim  # None when the claim is deleted (editors' views)
         return claim.dispute_id if claim is not None else None
 
+    @property
+    def statement(self) -> str | None:
+        claim = self.verdict.claim
+        return claim.statement if claim is not None else None
+
+    @property
+    def url(self) -> str:
+        return verdict_page_url(self.verdict)
+
+    @property
+    def dispute_url(self) -> str | None:
+        return page_urls().dispute(self.dispute_id)
+
 
 class VerdictDraftSchema(Schema):
     """What a journalist writes: a rating on the scale, a rationale, evidence."""
@@ -132,6 +146,14 @@ class VerdictSchema(RecordSchema):
 
     claim_id = fields.Integer(dump_only=True)
     dispute_id = fields.Integer(dump_only=True, allow_none=True)
+    statement = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The claim's words, as its page and the ClaimReview show them."})
+    url = fields.String(dump_only=True, metadata={
+        "format": "uri", "description": "The verdict on its claim's page (the ClaimReview's "
+                                        "`url`): absolute."})
+    dispute_url = fields.String(dump_only=True, allow_none=True, metadata={
+        "format": "uri", "description": "The page of the claim's dispute, where the competing "
+                                        "accounts stand side by side: absolute."})
     state = Enum(VerdictState, dump_only=True)
     rating_value = fields.Integer(dump_only=True, allow_none=True, metadata={
         "description": f"On the scale: {RATING_HELP}. Null once withdrawn: a retracted "

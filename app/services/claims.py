@@ -26,7 +26,7 @@ from app.services.uow import transaction
 
 CLAIM_FIELDS = {
     "claimant_id", "statement", "kind", "sourcing_level", "independent_sources",
-    "stated_at", "stated_precision", "first_appearance_id", "position",
+    "stated_at", "stated_precision", "first_appearance_id", "position", "language",
 }
 QUOTE_TEXT_FIELDS = {"exact", "prefix", "suffix", "document_id"}
 

@@ -6,12 +6,12 @@ committed last would land *behind* a cursor that a consumer already holds, and t
 consumer would never see the change (a publication, correction or withdrawal lost).
 
 So the verdicts a transaction changed — and those whose feed entry or ClaimReview
-shows something it changed: a claim's wording, dispute or appearances, a claimant's
-name, a document's title, URL or publisher — are stamped again just before it commits,
-while it holds the write lock every writer takes (SQLite's one writer; on PostgreSQL a
-transaction advisory lock), with max(now, newest stamp + 1 µs). Each stamp is then
-later than every stamp committed before it, whatever the app servers' clocks say, and a
-cursor never passes a change that has yet to commit.
+shows something it changed: a claim's wording, dispute, appearances or carriers, a
+claimant's or carrier's name, a document's title, URL or publisher — are stamped again
+just before it commits, while it holds the write lock every writer takes (SQLite's one
+writer; on PostgreSQL a transaction advisory lock), with max(now, newest stamp + 1 µs).
+Each stamp is then later than every stamp committed before it, whatever the app servers'
+clocks say, and a cursor never passes a change that has yet to commit.
 
 Writers that bypass the session (the NDJSON import, which keeps each row's own
 timestamps so that a round trip is identical) are not re-stamped. `install` (called by
@@ -28,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import cache_keys
-from app.models import Claim, ClaimAppearance, Document, Source, Verdict
+from app.models import Claim, ClaimAppearance, ClaimAttribution, Document, Source, Verdict
 from app.models.base import utcnow
 
 _CHANGED = "feed_changes"
@@ -37,7 +37,7 @@ _PG_LOCK = 0x636F756E  # "coun"
 _TICK = timedelta(microseconds=1)
 # What a verdict's feed entry and ClaimReview show, by the model it is stored in.
 _WATCHED = {Verdict: "verdicts", Claim: "claims", ClaimAppearance: "appearances",
-            Source: "sources", Document: "documents"}
+            ClaimAttribution: "attributions", Source: "sources", Document: "documents"}
 
 
 def install(session_class: type[Session] = Session) -> None:
@@ -52,8 +52,8 @@ def install(session_class: type[Session] = Session) -> None:
 
 def _note_changed(session: Session, flush_context) -> None:
     """Note what this flush changed of what verdicts show: the verdicts themselves; their
-    claims (wording, dispute, claimant), the claims' appearances; the claimants and
-    documents (names, titles, URLs, publishers) their ClaimReview names."""
+    claims (wording, dispute, claimant), the claims' appearances and carriers; the
+    claimants, carriers and documents (names, titles, URLs, publishers) their ClaimReview names."""
     changed = session.info.setdefault(_CHANGED, defaultdict(set))
     for obj in (*session.new, *session.dirty, *session.deleted):
         kind = _WATCHED.get(type(obj))
@@ -61,19 +61,21 @@ def _note_changed(session: Session, flush_context) -> None:
             continue
         if obj in session.new and kind in ("claims", "sources", "documents"):
             continue  # no verdict shows it yet (one made with it is new itself)
-        changed[kind].add(obj.claim_id if kind == "appearances" else obj.id)
+        changed[kind].add(obj.claim_id if kind in ("appearances", "attributions")
+                          else obj.id)
 
 
 def _affected(changed: dict[str, set[int]]) -> sa.Select:
     """The ids of the verdicts whose feed entry or ClaimReview the changes touch."""
     sources, documents = sorted(changed["sources"]), sorted(changed["documents"])
-    claims = sorted(changed["claims"] | changed["appearances"])
+    claims = sorted(changed["claims"] | changed["appearances"] | changed["attributions"])
     shown_documents = sa.union(
         sa.select(Document.id).where(Document.id.in_(documents)),
         sa.select(Document.id).where(Document.publisher_id.in_(sources)))
     claims_shown = sa.union(
         sa.select(Claim.id).where(Claim.id.in_(claims)),
         sa.select(Claim.id).where(Claim.claimant_id.in_(sources)),
+        sa.select(ClaimAttribution.claim_id).where(ClaimAttribution.source_id.in_(sources)),
         sa.select(Claim.id).where(Claim.first_appearance_id.in_(shown_documents)),
         sa.select(ClaimAppearance.claim_id)
         .where(ClaimAppearance.document_id.in_(shown_documents)))

@@ -7,12 +7,12 @@ clauses below repeat the indexed expressions exactly, so the indexes are used.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.services import normalise
 from app.services.errors import ValidationError
 
 MAX_QUERY_LENGTH = 200
@@ -66,7 +66,7 @@ def _sqlite_sql(kind: _Kind) -> str:
     )
 
 
-def _pg_sql(kind: _Kind) -> str:
+def _pg_sql(kind: _Kind, function: str = "websearch_to_tsquery") -> str:
     vector = _pg_vector(kind.columns)
     text = " || ' ' || ".join(f"coalesce(t.{c}, '')" for c in kind.columns)
     return (
@@ -74,15 +74,36 @@ def _pg_sql(kind: _Kind) -> str:
         f" {kind.dispute} AS dispute_id,"
         f" ts_headline('english', {text}, query,"
         f" 'StartSel=\"\", StopSel=\"\", MaxWords=24, MinWords=10') AS snippet"
-        f" FROM {kind.table} t {kind.join}, websearch_to_tsquery('english', :q) query"
+        f" FROM {kind.table} t {kind.join}, {function}('english', :q) query"
         f" WHERE {vector} @@ query AND t.deleted_at IS NULL"
         f" ORDER BY score DESC, t.id LIMIT :n"
     )
 
 
 def _fts5_query(q: str) -> str:
-    """User words as quoted FTS5 terms (implicit AND): no FTS5 syntax gets through."""
-    return " ".join(f'"{token}"' for token in re.findall(r"\w+", q))
+    """User words as quoted FTS5 terms, all required: no FTS5 syntax gets through. A
+    name is looked for in all its spellings and aliases, a number in its formats
+    (app/services/normalise.py: "Kiev" finds Kyiv, "Zelenskyy" Zelensky)."""
+    return " AND ".join("(" + " OR ".join(f'"{" ".join(f)}"' for f in sorted(group)) + ")"
+                    if len(group) > 1 else f'"{" ".join(next(iter(group)))}"'
+                    for group in _word_groups(q))
+
+
+def _word_groups(q: str) -> list[set[tuple[str, ...]]]:
+    from app.services.matching import lexicon
+
+    return [group for group in normalise.query_groups(q, lexicon()) if group]
+
+
+def _pg_query(q: str) -> tuple[str, str]:
+    """PostgreSQL: (the tsquery function, its argument) — websearch syntax as typed, or,
+    when a word has other spellings, every spelling OR'd."""
+    groups = _word_groups(q)
+    if all(len(group) == 1 for group in groups):
+        return "websearch_to_tsquery", q
+    return "to_tsquery", " & ".join(
+        "(" + " | ".join("(" + " <-> ".join(f) + ")" for f in sorted(group)) + ")"
+        for group in groups)
 
 
 def search(
@@ -101,14 +122,18 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     sqlite = db.engine.dialect.name == "sqlite"
-    term = _fts5_query(q) if sqlite else q
+    function = "websearch_to_tsquery"
+    if sqlite:
+        term = _fts5_query(q)
+    else:
+        function, term = _pg_query(q)
     if not term:
         return []
     hits: list[SearchHit] = []
     for name, kind in KINDS.items():
         if kinds and name not in kinds:
             continue
-        sql = _sqlite_sql(kind) if sqlite else _pg_sql(kind)
+        sql = _sqlite_sql(kind) if sqlite else _pg_sql(kind, function)
         rows = db.session.execute(sa.text(sql), {"q": term, "n": limit + offset})
         hits.extend(
             SearchHit(kind=name, id=row.id, title=row.title, snippet=row.snippet or row.title,

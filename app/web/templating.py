@@ -287,8 +287,13 @@ def rating_class(value: int | None) -> str:
 
 def claimreview_for(verdict: Verdict) -> dict | None:
     """The ClaimReview JSON-LD of a published verdict; None for a draft and for a
-    withdrawn one (a retracted rating is embedded nowhere)."""
+    withdrawn one (a retracted rating is embedded nowhere), and on every page but the
+    verdict's own: a ClaimReview's `url` is the page hosting it, so the claim page alone
+    embeds it (a list or dispute page embedding it would claim another page's review)."""
     if verdict is None or not has_claimreview(verdict):
+        return None
+    if request.endpoint != "web.claim" or \
+            (request.view_args or {}).get("claim_id") != verdict.claim_id:
         return None
     return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 

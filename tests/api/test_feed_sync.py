@@ -176,6 +176,9 @@ def test_renaming_what_a_claimreview_names_brings_the_verdict_round(client, seed
     claim = verdict.claim
     for url, change, shown in (
         (f"/api/v1/sources/{claim.claimant_id}", {"name": "Renamed claimant"},
+         lambda review: "Renamed claimant" if "renamed claimant" in
+         review["itemReviewed"]["description"].lower() else None),
+        (f"/api/v1/sources/{claim.attributions[0].source_id}", {"name": "Renamed carrier"},
          lambda review: review["itemReviewed"]["author"]["name"]),
         (f"/api/v1/documents/{claim.first_appearance_id}", {"title": "Retitled report"},
          lambda review: review["itemReviewed"]["firstAppearance"]["headline"]),

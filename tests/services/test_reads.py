@@ -69,7 +69,9 @@ def test_claimreview_for_the_corrected_verdict(seeded):
     rating = review["reviewRating"]
     assert (rating["ratingValue"], rating["alternateName"]) == (3, "Unsupported")
     assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
-    assert review["itemReviewed"]["author"]["name"] == "An unnamed Ukrainian source"
+    # the anonymous source's account is CNN's claim; the chain says whom CNN cited
+    assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "CNN"}
+    assert "citing an unnamed Ukrainian source" in review["itemReviewed"]["description"]
     assert review["itemReviewed"]["firstAppearance"]["publisher"]["name"] == "CNN"
     assert "dateModified" in review
 
@@ -79,3 +81,20 @@ def test_shorten_cuts_at_words():
     short = shorten(text)
     assert len(short) <= 75 and short.endswith("…") and " " + short[:-1].split()[-1] in text
     assert shorten("short") == "short"
+
+
+def test_shorten_never_cuts_inside_a_quotation():
+    # a clause or a quotation ends where a reader stops
+    quoted = ('Biden warned Zelensky that Kyiv could be "sacked" and told him to "prepare '
+              'for impact"; the call "did not go well".')
+    assert shorten(quoted) == 'Biden warned Zelensky that Kyiv could be "sacked"…'
+    curly = "The report is not true, she said; “reports of anything more or different are " \
+            "completely false”, the embassy added."
+    assert shorten(curly) == "The report is not true, she said…"
+    # an apostrophe opens nothing
+    assert shorten("Joe says he’ll go it alone, deploying troops without NATO’s backing "
+                   "in February or March") == \
+        "Joe says he’ll go it alone, deploying troops without NATO’s backing in…"
+    # a statement that is one long quotation stays whole: no cut would be honest
+    long_quote = "“" + " ".join(["word"] * 30) + "”"
+    assert shorten(long_quote) == long_quote

@@ -6,9 +6,11 @@ in the schema's order."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -49,6 +51,12 @@ def _every_kind_of_verdict(seeded, journalist, editor) -> None:
 
 
 def _schema_dump(*, include_deleted: bool, states) -> list[dict]:
+    # as the test client's requests name the site (the URLs in it are absolute)
+    with current_app.test_request_context():
+        return _dump(include_deleted=include_deleted, states=states)
+
+
+def _dump(*, include_deleted: bool, states) -> list[dict]:
     verdicts = db.session.scalars(
         sa.select(Verdict).where(Verdict.state.in_(states))
         .options(selectinload(Verdict.versions))
@@ -101,8 +109,9 @@ def test_rows_of_hidden_claims_are_hidden_with_them(seeded, editor):
     db.session.commit()
 
     # When the feed's rows are read, then that verdict is not among them
-    ids = [row["id"] for row in verdict_reads.as_dicts(
-        db.session.execute(verdict_reads.visible_rows(policy.ANONYMOUS)).all())]
+    with current_app.test_request_context():
+        ids = [row["id"] for row in verdict_reads.as_dicts(
+            db.session.execute(verdict_reads.visible_rows(policy.ANONYMOUS)).all())]
     assert ids and verdict.id not in ids
 
 
@@ -129,3 +138,25 @@ def test_each_verdict_read_is_what_the_schema_dumps(client, seeded, journalist, 
         else:
             assert read.status_code == 404
             assert read.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_verdict_names_its_claim_and_pages_so_consumers_need_no_other_call(client, seeded):
+    # Given the seeded published verdicts, read by a consumer from the feed
+    feed = json.loads(client.get(FEED).data)
+    assert feed
+    for verdict in feed:
+        claim = db.session.get(Claim, verdict["claim_id"])
+        # Then each carries its claim's words and the absolute URLs of its pages
+        assert verdict["statement"] == claim.statement
+        assert verdict["url"] == (f"http://localhost/claims/{claim.id}"
+                                  f"#verdict-{verdict['id']}")
+        assert verdict["dispute_url"] == f"http://localhost/disputes/{claim.dispute_id}"
+        # the ClaimReview's url is the same page
+        review = client.get(f"{FEED}/{verdict['id']}/claimreview").get_json(force=True)
+        assert review["url"] == verdict["url"]
+        # and both pages are there, showing the claim
+        for url in (verdict["url"].split("#")[0], verdict["dispute_url"]):
+            page = client.get(url.removeprefix("http://localhost"))
+            assert page.status_code == 200
+            assert claim.statement.split('"')[0].strip() in html.unescape(
+                page.get_data(as_text=True))

@@ -29,8 +29,8 @@ def test_home_lists_recent_disputes_and_latest_verdicts(client, seeded):
     assert 'Did Biden warn Zelensky that Kyiv could be "sacked"?' in page
     assert "Latest verdicts" in page and "Unsupported" in page
     assert 'action="/search"' in response.get_data(as_text=True)
-    reviews = json_ld(response)
-    assert reviews and all(r["@type"] == "ClaimReview" for r in reviews)
+    # a ClaimReview's url is the page hosting it: only the claim page embeds one
+    assert json_ld(response) == []
 
 
 def test_the_sacked_dispute_shows_each_account_with_its_sourcing_and_verdict(client, seeded):
@@ -57,12 +57,19 @@ def test_the_sacked_dispute_shows_each_account_with_its_sourcing_and_verdict(cli
     assert "First appearance of A CNN, B Emily Horne" in timeline
 
 
-def test_the_dispute_page_embeds_claimreview_for_published_verdicts_only(client, seeded):
-    response = client.get(f"/disputes/{dispute_id('biden-warned-kyiv-could-be-sacked')}")
-    [review] = json_ld(response)
+def test_only_the_claim_page_embeds_its_claimreview(client, seeded):
+    # The claim page embeds its published verdict's ClaimReview, whose url is that page
+    claim = claim_where("prepare for")
+    [review] = json_ld(client.get(f"/claims/{claim.id}"))
     assert review["reviewRating"]["alternateName"] == "Unsupported"
     assert review["reviewRating"]["ratingValue"] == 3
-    assert review["url"].startswith("http://localhost/claims/")
+    assert review["url"].startswith(f"http://localhost/claims/{claim.id}#verdict-")
+    # pages that only show the verdict embed none (their url would be another page's)
+    for url in (f"/disputes/{dispute_id('biden-warned-kyiv-could-be-sacked')}", "/",
+                "/verdicts", f"/sources/{claim.claimant_id}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert json_ld(response) == [], url
     # the "certain" dispute has only a draft verdict: nothing to embed, no badge
     response = client.get(f"/disputes/{dispute_id('attack-certain-once-ground-freezes')}")
     assert json_ld(response) == []
@@ -116,7 +123,7 @@ def test_source_page_shows_its_claims_and_verdict_record(client, seeded):
     page = text(response)
     assert "Track record" in page and "Claims it carried" in page
     assert "Biden warned Zelensky that Kyiv could be" in page
-    assert json_ld(response)  # it shows a published verdict, so it embeds its review
+    assert json_ld(response) == []  # its verdicts' ClaimReviews are on their claim pages
     horne = db.session.scalars(sa.select(Source).where(Source.slug == "emily-horne")).one()
     assert "Part of National Security Council › The White House" in text(
         client.get(f"/sources/{horne.id}"))

@@ -1,0 +1,130 @@
+"""Known claims in the journalist's flow: a claim confirmed as a repeat of one checked
+before reuses that check; aliases teach search and matching other ways of writing a name.
+
+A repeat is a `repeats` link from the new claim to the original. The original's verdict
+stays the original's: pages show it on the repeat as "Checked before", never as a new
+verdict of ours, and the original's ClaimReview lists the repeat's appearances (so its
+feed entry comes round again: app/services/feed_order.py watches repeats links).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    Alias,
+    Claim,
+    Link,
+    LinkScope,
+    LinkType,
+    Source,
+    User,
+    Verdict,
+    VerdictState,
+)
+from app.services.errors import Conflict, NotFound, ValidationError
+from app.services.policy import (
+    Action,
+    lock_ancestors,
+    lock_rows,
+    require,
+    resolve,
+)
+from app.services.uow import transaction
+
+MAX_CHAIN = 5  # repeats of repeats followed back to the original, at most
+
+
+def confirm_repeat(claim_id: int, original_claim_id: int, *, actor: User,
+                   note: str = "") -> tuple[Link, bool]:
+    """Record that claim `claim_id` repeats `original_claim_id` (a `repeats` link), inside
+    the writing transaction, with both claims locked. Journalists and up. Returns the
+    link and whether it is new (confirming again changes nothing). NotFound for an
+    unknown claim; Conflict (409) when either claim is deleted, even by a request
+    committing meanwhile; ValidationError when the original is the claim itself or
+    already repeats it. Commits."""
+    require(actor, Action.LOG)
+    if claim_id == original_claim_id:
+        raise ValidationError("A claim cannot repeat itself.",
+                              {"original_claim_id": ["same as the claim"]})
+    with transaction(actor=actor):
+        ids = sorted({claim_id, original_claim_id})
+        lock_ancestors(Claim, set(ids))
+        claims = {c.id: c for c in lock_rows(Claim, set(ids), share=False)}
+        for cid, field in ((claim_id, "claim_id"), (original_claim_id, "original_claim_id")):
+            claim = claims.get(cid)
+            if claim is None:
+                raise NotFound(f"Claim {cid} does not exist.")
+            if claim.is_deleted:  # (a deleted dispute's claims are deleted with it)
+                raise Conflict(f"Claim {cid} is deleted; no repeat can be recorded.",
+                               {field: ["deleted"]})
+        existing = db.session.scalar(sa.select(Link).where(
+            Link.type == LinkType.REPEATS, Link.deleted_at.is_(None),
+            sa.or_(sa.and_(Link.from_claim_id == claim_id,
+                           Link.to_claim_id == original_claim_id),
+                   sa.and_(Link.from_claim_id == original_claim_id,
+                           Link.to_claim_id == claim_id))))
+        if existing is not None:
+            if existing.from_claim_id == claim_id:
+                return existing, False
+            raise ValidationError(
+                f"Claim {original_claim_id} already repeats claim {claim_id}.",
+                {"original_claim_id": ["repeats this claim"]})
+        link = Link(from_claim_id=claim_id, to_claim_id=original_claim_id,
+                    type=LinkType.REPEATS, scope=LinkScope.CLAIM, note=note)
+        db.session.add(link)
+    return link, True
+
+
+def original_of(claim: Claim) -> Claim | None:
+    """The claim `claim` repeats, followed back through repeats of repeats to the first
+    one that has a published verdict (or the last one found); None when it repeats none."""
+    seen = {claim.id}
+    current, found = claim, None
+    for _ in range(MAX_CHAIN):
+        target_id = db.session.scalar(
+            sa.select(Link.to_claim_id).join(Claim, Claim.id == Link.to_claim_id)
+            .where(Link.from_claim_id == current.id, Link.type == LinkType.REPEATS,
+                   Link.deleted_at.is_(None), Claim.deleted_at.is_(None))
+            .order_by(Link.id).limit(1))
+        if target_id is None or target_id in seen:
+            break
+        seen.add(target_id)
+        current = db.session.get(Claim, target_id)
+        found = current
+        if published_verdict(current) is not None:
+            break
+    return found
+
+
+def published_verdict(claim: Claim) -> Verdict | None:
+    """The claim's published verdict (never a draft, nor a withdrawn one)."""
+    return db.session.scalar(
+        sa.select(Verdict).where(Verdict.claim_id == claim.id,
+                                 Verdict.state == VerdictState.PUBLISHED)
+        .order_by(Verdict.id.desc()).limit(1))
+
+
+def repeats_of(claim_id: int) -> list[Claim]:
+    """The live claims confirmed as repeats of `claim_id`, oldest first."""
+    return list(db.session.scalars(
+        sa.select(Claim).join(Link, Link.from_claim_id == Claim.id)
+        .where(Link.to_claim_id == claim_id, Link.type == LinkType.REPEATS,
+               Link.deleted_at.is_(None))
+        .order_by(Claim.id)))
+
+
+def add_alias(*, actor: User, name: str, alias: str, kind: str = "spelling",
+              source_id: int | None = None) -> Alias:
+    """Teach search and matching that `alias` ("Kiev") is `name` ("Kyiv"); a source's
+    alias names it. Journalists and up; ValidationError naming source_id when it does
+    not exist; Conflict when the pair exists. Commits."""
+    require(actor, Action.LOG)
+    if " ".join(name.split()).casefold() == " ".join(alias.split()).casefold():
+        raise ValidationError("An alias differs from the name.", {"alias": ["same as name"]})
+    with transaction(actor=actor):
+        resolve(Source, source_id, "source_id")
+        record = Alias(name=name.strip(), alias=alias.strip(), kind=kind, source_id=source_id)
+        db.session.add(record)
+    return record
