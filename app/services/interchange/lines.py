@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,6 +103,14 @@ def _checker(column: sa.Column, bind: Callable[[Any], Any] | None) -> Callable[[
             raise ValueError("must be an integer")
 
         return check(integer)
+    if python is float:
+        def real(value):
+            # JSON numbers; a bool is an int in Python but not a number here.
+            if type(value) in (int, float) and math.isfinite(value):
+                return float(value)
+            raise ValueError("must be a number")
+
+        return check(real)
     if python is str:
         length = getattr(ctype, "length", None) or 0
 
