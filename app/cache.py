@@ -294,3 +294,12 @@ def install_read_cache(app: Flask) -> None:
                   and engine.url.database in (None, "", ":memory:"))
     generation = Generation(engine) if max_bytes > 0 and shared else None
     app.wsgi_app = PublicReadCache(app.wsgi_app, generation, max_bytes)
+
+    @app.before_request
+    def _read_from_the_database() -> None:
+        # A public read depends on the tables its statements read. A record already in
+        # the session (a request inside an app context that loaded it earlier, as a
+        # script or a test does) would be shown without a statement, and the answer
+        # would not depend on it: expired, it is read again, and noted.
+        if cache_keys.is_reading():
+            db.session.expire_all()

@@ -171,6 +171,11 @@ def reading() -> Iterator[Reads]:
         _READS.reset(token)
 
 
+def is_reading() -> bool:
+    """Whether a public read is being noted (inside `reading()`)."""
+    return _READS.get() is not None
+
+
 def shows(keys: Iterable[str], *, covers: Iterable[str]) -> None:
     """Declare that the answer being made shows exactly the records `keys` of the tables
     `covers` (which then stop being dependencies as whole tables). A no-op outside

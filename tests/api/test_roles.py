@@ -187,6 +187,11 @@ OPS = [
        lambda w, j, e: (a_published(w, j, e), {"reason": "Misread."})),
     Op("post", "/api/v1/verdicts/{record_id}/restore", E, 200, deleted(Verdict, a_draft),
        if_match=False),
+    Op("post", "/api/v1/claims/{record_id}/repeats", J, 201,
+       lambda w, j, e: (w.claim_ids[1], {"original_claim_id": w.claim_ids[0]}), if_match=False),
+    Op("post", "/api/v1/aliases", J, 201,
+       lambda w, j, e: (None, {"source_id": w.source_id, "name": "S", "alias": f"S{w.event_id}"}),
+       if_match=False),
 ]
 
 

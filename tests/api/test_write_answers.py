@@ -27,7 +27,7 @@ def same_as_get(client, answer, headers) -> dict:
     db.session.expire_all()
     verdict = db.session.scalars(sa.select(Verdict).where(Verdict.id == body["id"])
                                  .options(selectinload(Verdict.versions))).one()
-    with current_app.test_request_context():  # its URLs are absolute, as the client's
+    with current_app.test_request_context():  # the verdict's page URLs are absolute
         dumped = VerdictSchema().dump(verdict)
     assert body == dumped
     assert list(body) == list(dumped)  # the order of the fields too

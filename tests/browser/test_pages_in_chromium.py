@@ -50,9 +50,11 @@ def test_a_reader_sees_the_sacked_accounts_side_by_side_with_the_denial(page, se
     # following the denial's letter leads to the account it denies
     horne.locator(".card-relations a.letter").first.click()
     expect(page).to_have_url(f"{page.url.split('#')[0]}#{cnn.get_attribute('id')}")
-    # the published verdict's ClaimReview is on the page, as data
+    # the published verdict's ClaimReview is on the claim's page (its `url`), as data
+    page.goto(f"/claims/{cnn.get_attribute('id').removeprefix('claim-')}")
     review = json.loads(page.locator('script[type="application/ld+json"]').first.text_content())
     assert review["reviewRating"]["alternateName"] == "Unsupported"
+    assert review["url"].split("#")[0] == page.url
 
 
 def test_on_a_phone_the_accounts_stack(page, seeded):
@@ -132,6 +134,7 @@ def test_an_editor_publishes_a_verdict_and_the_reader_sees_it(page, seeded, edit
     label = draft.rating.label
     expect(page.locator(f"#claim-{claim_id} .verdict-line")).to_contain_text(label)
     expect(page.locator(f"#claim-{claim_id} .verdict-line")).not_to_contain_text("Draft")
+    page.goto(f"/claims/{claim_id}")
     reviews = [json.loads(s) for s in
                page.locator('script[type="application/ld+json"]').all_text_contents()]
     assert any(r["reviewRating"]["alternateName"] == label for r in reviews)

@@ -19,8 +19,13 @@ from tests.perf.test_query_counts import load_archive
 def test_search_uses_the_full_text_index_of_every_kind(seeded):
     with captured(db.engine) as statements:
         hits = search("troops")
-    searched = [s for s in statements if s.is_select]
-    assert len(searched) == len(KINDS)  # one query per kind, whatever the archive size
+    selects = [s for s in statements if s.is_select]
+    # the stored aliases (a small table: "Kiev" is looked for as Kyiv too), then one
+    # query per kind, whatever the archive size
+    aliases = [s for s in selects if "FROM aliases" in s.sql]
+    searched = [s for s in selects if s not in aliases]
+    assert len(aliases) <= 1
+    assert len(searched) == len(KINDS)
     assert hits, "the seeded archive has claims about troops"
     for statement in searched:
         if db.engine.dialect.name == "postgresql":
