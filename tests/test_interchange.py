@@ -262,7 +262,8 @@ def _wait_until_writing(url: str, proc, timeout: float = 60.0) -> bool:
                 with engine.connect() as conn:
                     busy = conn.execute(sa.text(
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = :db"
-                        " AND query ILIKE 'INSERT INTO events%'"),
+                        " AND (query ILIKE 'INSERT INTO events%'"
+                        " OR query ILIKE 'COPY \"events\"%')"),
                         {"db": sa.make_url(url).database}).scalar()
                 if busy:
                     return True
