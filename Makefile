@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench bench-import bench-matching clean
+.PHONY: run test lint format bench bench-import bench-matching bench-mixed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench-import: $(VENV)/.runtime
 ## (bench/matching.py); BENCH_DATABASE_URL=postgresql://... adds PostgreSQL.
 bench-matching: $(VENV)/.runtime
 	$(BIN)/python -m bench.matching --scale $(SCALE)
+
+## bench-mixed: reads over 1,000+ URLs while the API writes 1 and 5 times a second (10k
+## archive); BASELINE=<git rev> runs that revision too, in the same run.
+bench-mixed: $(VENV)/.runtime
+	$(BIN)/python -m bench.mixed $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -67,12 +67,14 @@ def test_search_structures_exist_at_head(app):
         if db.engine.dialect.name == "sqlite":
             names = set(conn.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-            expected = {f"{t}_fts_{s}" for t in ("disputes", "claims", "quotes", "sources")
+            expected = {f"{t}_fts_{s}" for t in ("disputes", "claims", "quotes", "sources",
+                                                  "documents")
                         for s in ("ai", "ad", "au")}
         else:
             names = set(conn.execute(sa.text(
                 "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")).scalars())
-            expected = {f"ix_{t}_fts" for t in ("disputes", "claims", "quotes", "sources")}
+            expected = {f"ix_{t}_fts" for t in ("disputes", "claims", "quotes", "sources",
+                                                 "documents")}
     assert expected <= names
 
 
@@ -82,3 +84,19 @@ def test_claims_and_quotes_of_a_deleted_dispute_are_not_found(seeded, editor):
     assert search("clear threat", kinds={"claim", "quote"})
     lifecycle.delete_record(dispute, actor=editor.user)
     assert search("clear threat", kinds={"claim", "quote"}) == []
+
+
+def test_documents_stored_text_is_searched_and_kept_in_step(editor):
+    from app.services import documents
+
+    document = documents.create_document(
+        actor=editor.user, title="Remarks on Air Force One",
+        text="Biden spoke after a trip to Pittsburgh about troops.")
+    [hit] = search("Pittsburgh", kinds={"document"})
+    assert (hit.id, hit.dispute_id) == (document.id, None) and "Pittsburgh" in hit.snippet
+    documents.update_document(document, {"text": "He spoke after a trip to Scranton."},
+                              actor=editor.user)
+    assert search("Pittsburgh", kinds={"document"}) == []
+    assert [h.id for h in search("Scranton", kinds={"document"})] == [document.id]
+    lifecycle.delete_record(document, actor=editor.user)
+    assert search("Scranton", kinds={"document"}) == []

@@ -1,5 +1,5 @@
-"""/api/v1/search?q= — ranked full text across disputes, claims, quotes and sources
-(SQLite FTS5 / PostgreSQL tsvector)."""
+"""/api/v1/search?q= — ranked full text across disputes, claims, quotes, sources and
+documents' stored text (SQLite FTS5 / PostgreSQL tsvector)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ blp = ApiBlueprint("search", __name__, url_prefix="/api/v1/search",
                    description="Search: ranked full-text hits, best first.")
 
 ENDPOINTS = {"dispute": "disputes.dispute", "claim": "claims.claim",
-             "quote": "quotes.quote", "source": "sources.source"}
+             "quote": "quotes.quote", "source": "sources.source",
+             "document": "documents.document"}
 HEADERS = {"Link": {"description": 'rel="next" while a full page came back.',
                     "schema": {"type": "string"}}}
 
@@ -27,7 +28,7 @@ class Search(MethodView):
     @blp.arguments(SearchQuery, location="query")
     @blp.response(200, SearchHitSchema(many=True), headers=HEADERS)
     def get(self, query):
-        """Search disputes, claims, quotes and sources"""
+        """Search disputes, claims, quotes, sources and documents' text"""
         hits = service.search(query["q"], kinds=set(query.get("kind") or ()) or None,
                               limit=query["limit"], offset=query["offset"])
         body = [{**asdict(hit), "url": url_for(ENDPOINTS[hit.kind], record_id=hit.id)}

@@ -3,6 +3,7 @@
 from app.models.base import utcnow
 from app.models.claim import Claim, ClaimAppearance, ClaimAttribution, Link, Quote
 from app.models.document import Document, DocumentVersion, sha256_text
+from app.models.draft import FormDraft
 from app.models.enums import (
     BEST_RATING,
     RATING_LABELS,
@@ -52,6 +53,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "Event",
+    "FormDraft",
     "Link",
     "LinkScope",
     "LinkType",

@@ -24,6 +24,8 @@ from app.models import (
     Event,
     Link,
     Quote,
+    Revision,
+    RevisionAction,
     Source,
     Verdict,
     VerdictEvidence,
@@ -37,7 +39,8 @@ from app.reads.aggregates import (
     dispute_detail,
 )
 from app.services import textdiff
-from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible
+from app.services.audit import entity_type
+from app.services.policy import INCLUDE_DELETED, PUBLIC_VERDICT_STATES, get_visible, owners
 
 
 def _claim_card():
@@ -92,7 +95,8 @@ def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDet
     detail = dispute_detail(dispute_id, include_drafts=include_drafts)
     claims = detail.claims
     load_publishers([d for c in claims
-                     for d in (c.first_appearance, *(a.document for a in c.appearances))])
+                     for d in (c.first_appearance, *(a.document for a in c.appearances),
+                               *(q.document for q in c.quotes))])
     own = {c.id for c in claims}
     foreign = {i for link in detail.links for i in (link.from_claim_id, link.to_claim_id)} - own
     if foreign:
@@ -100,6 +104,28 @@ def dispute_page(dispute_id: int, *, include_drafts: bool = False) -> DisputeDet
             sa.select(Claim).where(Claim.id.in_(foreign)).options(*_claim_card())
         ))
     return detail
+
+
+@dataclass
+class StateChange:
+    state: str
+    reason: str
+    at: object
+
+
+def state_change(dispute: Dispute) -> StateChange | None:
+    """The dispute's newest change of state with its public reason (from the change
+    log), or None when it still has the state it was logged with."""
+    revisions = db.session.scalars(
+        sa.select(Revision)
+        .where(Revision.entity_type == entity_type(Dispute), Revision.entity_id == dispute.id)
+        .order_by(Revision.id.desc())
+    )
+    for revision in revisions:
+        after = revision.after or {}
+        if "state" in after and "state" in (revision.before or {}):
+            return StateChange(after["state"], revision.reason, revision.at)
+    return None
 
 
 def timeline(detail: DisputeDetail) -> list[TimelineEntry]:
@@ -348,19 +374,139 @@ def document_page(document_id: int) -> DocumentPage:
 
 # -- deleted records, for editors -----------------------------------------------------
 
+# What a deleted record belonged to, for the /deleted page (a link: the account it is from).
+_OWNER_OF = {Claim: (("dispute_id", Dispute),), Quote: (("claim_id", Claim),),
+             Verdict: (("claim_id", Claim),), Link: (("from_claim_id", Claim),),
+             Dispute: (("event_id", Event),), Document: (("publisher_id", Source),)}
+
 TRASH_MODELS: dict[str, type[SoftDeleteMixin]] = {
     "events": Event, "disputes": Dispute, "sources": Source, "documents": Document,
     "claims": Claim, "quotes": Quote, "links": Link, "verdicts": Verdict,
 }
 
 
-def deleted_records(limit: int = 50) -> dict[str, list]:
-    """The most recently deleted records of each kind."""
-    out: dict[str, list] = {}
+@dataclass
+class DeletedRow:
+    """A deleted record as the /deleted page lists it: who deleted it, when, why, and
+    what it belonged to (`owner`, itself perhaps deleted)."""
+
+    record: object
+    by: str | None
+    reason: str
+    owner: object | None
+    with_parent: bool  # deleted with the record it belonged to, not on its own
+
+
+def _owner(record) -> object | None:
+    for fk, owner_model in _OWNER_OF.get(type(record), ()):
+        owner_id = getattr(record, fk)
+        if owner_id is not None:
+            return db.session.execute(
+                sa.select(owner_model).where(owner_model.id == owner_id)
+                .execution_options(**{INCLUDE_DELETED: True})).scalar_one_or_none()
+    return None
+
+
+def deleted_records(limit: int = 50) -> dict[str, list[DeletedRow]]:
+    """The most recently deleted records of each kind, with the change log's word on
+    who deleted each and why."""
+    out: dict[str, list[DeletedRow]] = {}
     for name, model in TRASH_MODELS.items():
-        out[name] = list(db.session.scalars(
+        records = list(db.session.scalars(
             sa.select(model).where(model.deleted_at.is_not(None))
             .execution_options(**{INCLUDE_DELETED: True})
             .order_by(model.deleted_at.desc()).limit(limit)
         ))
+        deletions: dict[int, Revision] = {}
+        if records:
+            for revision in db.session.scalars(
+                sa.select(Revision).options(joinedload(Revision.actor))
+                .where(Revision.entity_type == entity_type(model),
+                       Revision.entity_id.in_([r.id for r in records]))
+                .order_by(Revision.id)
+            ):
+                if revision.action is RevisionAction.DELETE:
+                    deletions[revision.entity_id] = revision  # the newest deletion wins
+        out[name] = [
+            DeletedRow(record=r,
+                       by=(deletions[r.id].actor.name if r.id in deletions
+                           and deletions[r.id].actor else None),
+                       reason=deletions[r.id].reason if r.id in deletions else "",
+                       owner=_owner(r), with_parent=r.deleted_via is not None)
+            for r in records
+        ]
+    return out
+
+
+def goes_with(record) -> dict[str, list]:
+    """What deleting `record` takes with it (its accounts, quotes, links, verdicts), as
+    `app.services.lifecycle.delete_record` does, read without locking, for the page that
+    asks to confirm."""
+    found: dict[type, list] = {}
+    frontier = [record]
+    while frontier:
+        below: list = []
+        for model in (Claim, Quote, Verdict, Link):
+            conditions = [getattr(model, fk).in_([r.id for r in frontier
+                                                  if isinstance(r, owner)])
+                          for fk, owner in owners(model)
+                          if any(isinstance(r, owner) for r in frontier)]
+            if not conditions:
+                continue
+            seen = {r.id for r in found.get(model, [])}
+            rows = [r for r in db.session.scalars(sa.select(model).where(sa.or_(*conditions)))
+                    if r.id not in seen]
+            found.setdefault(model, []).extend(rows)
+            below.extend(rows)
+        frontier = below
+    names = {Claim: "accounts", Quote: "quotes", Verdict: "verdicts", Link: "links"}
+    return {names[m]: rows for m, rows in found.items() if rows}
+
+
+@dataclass
+class HitContext:
+    """What a search result shows around its words: whose they are, in which dispute,
+    and our verdict on the account."""
+
+    record: object
+    claim: Claim | None = None
+    dispute: Dispute | None = None
+    verdict: Verdict | None = None
+
+
+def search_context(hits, *, include_drafts: bool = False) -> dict[tuple[str, int], HitContext]:
+    """Context for search hits, (kind, id) -> HitContext: the same queries whatever the
+    hits (one per kind, empty or not, and the accounts' chains and verdicts)."""
+    ids: dict[str, list[int]] = {kind: [] for kind in ("quote", "claim", "dispute", "document")}
+    for hit in hits:
+        if hit.kind in ids:
+            ids[hit.kind].append(hit.id)
+    quotes = list(db.session.scalars(
+        sa.select(Quote).where(Quote.id.in_(ids["quote"])).options(
+            joinedload(Quote.speaker),
+            joinedload(Quote.document).joinedload(Document.publisher))))
+    # the quotes' accounts come with the accounts hit, in one query (a lazy load would
+    # query again even for an account already loaded: soft-delete criteria)
+    claims = {c.id: c for c in db.session.scalars(
+        sa.select(Claim).where(Claim.id.in_({*ids["claim"], *(q.claim_id for q in quotes)}))
+        .options(joinedload(Claim.claimant),
+                 selectinload(Claim.attributions).joinedload(ClaimAttribution.source),
+                 selectinload(Claim.verdicts), joinedload(Claim.dispute))).unique()}
+    out: dict[tuple[str, int], HitContext] = {}
+    for quote in quotes:
+        claim = claims[quote.claim_id]
+        out[("quote", quote.id)] = HitContext(
+            quote, claim, claim.dispute, current_verdict(claim, include_drafts=include_drafts))
+    for claim_id in ids["claim"]:
+        if (claim := claims.get(claim_id)) is not None:
+            out[("claim", claim_id)] = HitContext(
+                claim, claim, claim.dispute,
+                current_verdict(claim, include_drafts=include_drafts))
+    for dispute in db.session.scalars(sa.select(Dispute).where(Dispute.id.in_(ids["dispute"]))):
+        out[("dispute", dispute.id)] = HitContext(dispute, dispute=dispute)
+    for document in db.session.scalars(
+        sa.select(Document).where(Document.id.in_(ids["document"]))
+        .options(joinedload(Document.publisher))
+    ):
+        out[("document", document.id)] = HitContext(document)
     return out

@@ -1,4 +1,4 @@
-"""Full-text search across disputes, claims, quotes and sources."""
+"""Full-text search across disputes, claims, quotes, sources and documents' text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from app.schemas.common import Integer, Schema, Text
 
-KINDS = ("dispute", "claim", "quote", "source")
+KINDS = ("dispute", "claim", "quote", "source", "document")
 
 
 class SearchQuery(Schema):

@@ -1,8 +1,9 @@
-"""Full-text search across disputes, claims, quotes and sources.
+"""Full-text search across disputes, claims, quotes, sources and documents' text.
 
 SQLite: FTS5 tables (porter stemming) kept in step by triggers; PostgreSQL: GIN
-indexes on English tsvector expressions. Both made by migration 0002. The WHERE
-clauses below repeat the indexed expressions exactly, so the indexes are used.
+indexes on English tsvector expressions. Both made by migration 0002 (documents':
+0009). The WHERE clauses below repeat the indexed expressions exactly, so the indexes
+are used.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MAX_LIMIT = 100
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # dispute | claim | quote | source
+    kind: str  # dispute | claim | quote | source | document
     id: int
     title: str
     snippet: str
@@ -46,6 +47,8 @@ KINDS: dict[str, _Kind] = {
     "quote": _Kind("quotes", ("exact",), "t.exact", "c.dispute_id",
                    "JOIN claims c ON c.id = t.claim_id"),
     "source": _Kind("sources", ("name", "title", "description"), "t.name", "NULL"),
+    # documents' stored text (index: migration 0009)
+    "document": _Kind("documents", ("title", "text"), "t.title", "NULL"),
 }
 
 

@@ -43,6 +43,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.digits import whole_number
 from app.models import (
@@ -74,6 +75,9 @@ SLUG = Regexp(SLUG_PATTERN,
               message="lower-case letters, digits and single hyphens only, e.g. biden-call")
 WEB_ADDRESS = Regexp(URL_PATTERN, message="not a web address (https://...)")
 REQUIRED = "required"
+# The slug is jargon: say what it is for, and that it can be left to us.
+SLUG_HELP = ("The last part of this page’s web address, e.g. biden-call. Optional: left "
+             "blank, it is made from the {what}.")
 
 
 def fits(attribute) -> Length:
@@ -159,6 +163,11 @@ class IdSelectField(SelectField):
 
 
 class IdMultiSelectField(SelectMultipleField):
+    """Several records by id, as a list of checkboxes (no Ctrl-click multi-select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=to_int, **kwargs)
 
@@ -231,8 +240,8 @@ class ActionForm(VersionedForm):
 class EventForm(VersionedForm):
     title = StringField("Title", validators=[DataRequired(REQUIRED), fits(Event.title)],
                         filters=[clean])
-    slug = StringField("Slug", validators=[Optional(), fits(Event.slug), SLUG], filters=[clean],
-                       description="Used in links. Left blank, it is made from the title.")
+    slug = StringField("Web address (slug)", validators=[Optional(), fits(Event.slug), SLUG],
+                       filters=[clean], description=SLUG_HELP.format(what="title"))
     occurred_on = DateField("Date", validators=[Optional()],
                             invalid_value_message="not a date (YYYY-MM-DD)")
     date_precision = SelectField("How precise is the date?",
@@ -256,8 +265,8 @@ class SourceForm(VersionedForm):
                        filters=[clean],
                        description="As the reporting names it; for an anonymous source, "
                                    "e.g. “An unnamed Ukrainian source”.")
-    slug = StringField("Slug", validators=[Optional(), fits(Source.slug), SLUG], filters=[clean],
-                       description="Left blank, it is made from the name.")
+    slug = StringField("Web address (slug)", validators=[Optional(), fits(Source.slug), SLUG],
+                       filters=[clean], description=SLUG_HELP.format(what="name"))
     kind = SelectField("Kind", choices=enum_choices(SourceKind),
                        default=SourceKind.PERSON.value)
     title = StringField("Role or position", validators=[fits(Source.title)], filters=[clean],
@@ -343,7 +352,9 @@ class ClaimFields(Form):
     sourcing_level = SelectField("Sourcing", choices=enum_choices(SourcingLevel),
                                  default=SourcingLevel.ON_RECORD.value)
     independent_sources = WholeNumberField(
-        "Independent sources", default=1,
+        "Number of independent sources", default=1,
+        description="How many sources, independent of each other, back this account: "
+                    "two outlets citing the same official count as one.",
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1000,
                                                          message="a number from 0 to 1000")],
         render_kw={"inputmode": "numeric", "min": 0},
@@ -392,8 +403,8 @@ class DisputeForm(VersionedForm):
                            filters=[clean],
                            description="One question, e.g. Did Biden warn that Kyiv could "
                                        "be “sacked”?")
-    slug = StringField("Slug", validators=[Optional(), fits(Dispute.slug), SLUG], filters=[clean],
-                       description="Left blank, it is made from the question.")
+    slug = StringField("Web address (slug)", validators=[Optional(), fits(Dispute.slug), SLUG],
+                       filters=[clean], description=SLUG_HELP.format(what="question"))
     summary = TextAreaField("Summary", validators=[fits(Dispute.summary)], filters=[clean],
                             render_kw={"rows": 4})
 
@@ -432,9 +443,9 @@ class NewDisputeForm(DisputeForm):
 
 
 class ClaimForm(VersionedForm, ClaimFields):
-    appearances = IdMultiSelectField("Also appeared in", render_kw={"size": 6},
-                                     description="Other documents that carried it "
-                                                 "(Ctrl/⌘-click to pick several).")
+    appearances = IdMultiSelectField("Also appeared in",
+                                     description="Tick every other document that carried "
+                                                 "this account.")
 
     def fill(self, record: Claim) -> None:
         self.appearances.data = [a.document_id for a in record.appearances]
@@ -480,6 +491,24 @@ class LinkForm(VersionedForm):
                                                "word, not necessarily the warning.")
     note = TextAreaField("Note", validators=[fits(Link.note)], filters=[clean],
                          render_kw={"rows": 2})
+
+    def validate_to_claim_id(self, field) -> None:
+        if field.data is not None and field.data == self.from_claim_id.data:
+            raise ValidationError("An account cannot be linked to itself: choose another "
+                                  "account")
+
+    def validate_scope_quote_id(self, field) -> None:
+        """The words must be the target's: say whose they are and what to choose."""
+        quotes = getattr(self, "quotes_of", {})
+        target = quotes.get(self.to_claim_id.data)
+        if field.data is None or target is None:
+            return
+        name, ids = target
+        if field.data not in ids:
+            raise ValidationError(
+                f"Those words belong to another account; choose one of {name}’s quotes, "
+                "or the whole account" if ids else
+                f"{name} has no quotes to choose from: link the whole account")
 
 
 class LinkEditForm(VersionedForm):
@@ -569,11 +598,16 @@ class WithdrawForm(VersionedForm):
 
 class DisputeStateForm(VersionedForm):
     state = SelectField("New state", choices=enum_choices(DisputeState))
-    reason = TextAreaField("Reason", validators=[fits(Revision.reason)], filters=[clean],
-                           render_kw={"rows": 2}, description="Recorded in the change log.")
+    reason = TextAreaField("Why the state changes",
+                           validators=[DataRequired("say why: readers see it on the "
+                                                    "dispute page"), fits(Revision.reason)],
+                           filters=[clean], render_kw={"rows": 2},
+                           description="Shown publicly on the dispute page, e.g. “No "
+                                       "recording or second source exists either way.”")
 
     def fill(self, record: Dispute) -> None:
         self.state.data = record.state.value
+        self.reason.data = ""
 
 
 class DeleteForm(VersionedForm):

@@ -179,14 +179,17 @@ F = TypeVar("F", bound=VersionedForm)
 
 
 def edit_form(form_cls: type[F], record: Any, *,
-              content: type[VersionedForm] | None = None) -> F:
+              content: type[VersionedForm] | None = None, formdata: Any = None) -> F:
     """The form that edits (or confirms a change to) `record`. On first load it is
     filled from the record and remembers what each field of `content` — the form that
     shows what the record holds; by default the form itself — held, for `save` to
-    merge against. Fill record selects (`fill_choices`) after this."""
-    form = form_cls(obj=record)
+    merge against. `formdata`: a form kept half-filled (app/web/drafting.py), shown as
+    it was typed, with the version and digests it was loaded with. Fill record selects
+    (`fill_choices`) after this."""
+    form = form_cls(obj=record) if formdata is None else form_cls(formdata=formdata,
+                                                                   obj=record)
     form.content_form = content or form_cls
-    if not form.is_submitted():
+    if not form.is_submitted() and formdata is None:
         form.fill(record)
         shown = form if form.content_form is form_cls else _snapshot(form.content_form, record)
         form.loaded.data = _encode(_digests(shown))

@@ -120,7 +120,8 @@ def test_an_editor_publishes_a_verdict_and_the_reader_sees_it(page, seeded, edit
     # a reader sees no verdict on that account
     page.goto(f"/disputes/{dispute.id}")
     card = page.locator(f"#claim-{claim_id}")
-    expect(card.locator(".verdict-line")).to_contain_text("No verdict yet")
+    expect(card.locator(".verdict-line")).to_have_count(0)
+    expect(page.locator("#our-verdict")).to_contain_text("No verdict yet")
 
     sign_in(page, editor)
     page.goto(f"/claims/{claim_id}")

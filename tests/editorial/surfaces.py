@@ -256,12 +256,13 @@ def _check_verdict_summary(reader: Reader, model: Model, claim: Record, summary,
 
 
 def check_search_finds_only_public_records(reader: Reader, model: Model) -> None:
-    """/api/v1/search finds every public dispute, claim, quote and source with the
-    word, and nothing else."""
+    """/api/v1/search finds every public dispute, claim, quote, source and document
+    with the word, and nothing else."""
     reader.tally.calls["search"] += 1
     path = f"/api/v1/search?q={SEARCH_WORD}&limit=100"
     hits = {(hit["kind"] + "s", hit["id"]) for hit in reader.json(path)}
-    expected = {(kind, i) for kind in ("disputes", "claims", "quotes", "sources")
+    expected = {(kind, i) for kind in ("disputes", "claims", "quotes", "sources",
+                                       "documents")
                 for i in model.public_ids(kind)}
     _check(reader.tally, hits == expected, _diff(f"anonymous GET {path}", hits, expected))
 

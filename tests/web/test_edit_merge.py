@@ -196,7 +196,7 @@ def test_a_change_made_after_the_conflict_was_shown_is_not_reverted(
     assert response.status_code == 302
     dispute = fresh(Dispute, did)
     assert (dispute.summary, dispute.slug) == ("B's summary.", "renamed-by-a")
-    assert "theirs kept: Slug." in text(b.get(f"/disputes/{did}"))
+    assert "theirs kept: Web address (slug)." in text(b.get(f"/disputes/{did}"))
 
 
 def test_a_merged_save_the_service_refuses_keeps_their_values_in_the_form(
@@ -276,7 +276,8 @@ def test_a_merge_that_is_overtaken_while_saving_is_merged_again(
         "B's question?", "A's summary.", "moved-meanwhile")
     page = text(b.get(f"/disputes/{did}"))
     kept = page[page.find("theirs kept: "):].split(".")[0]
-    assert sorted(kept.removeprefix("theirs kept: ").split(", ")) == ["Slug", "Summary"], page
+    assert sorted(kept.removeprefix("theirs kept: ").split(", ")) == [
+        "Summary", "Web address (slug)"], page
 
 
 def test_both_making_the_same_change_is_no_conflict(seeded, window, journalist, editor):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -172,7 +174,8 @@ def test_add_a_source_and_a_document_then_a_checked_quote(as_journalist, seeded)
     assert response.status_code == 302
     quote = db.session.scalars(sa.select(Quote).where(Quote.document_id == document.id)).one()
     assert quote.integrity is QuoteIntegrity.VERBATIM
-    assert "Verbatim" in text(as_journalist.get(f"/claims/{claim.id}"))
+    page = text(as_journalist.get(f"/claims/{claim.id}"))
+    assert "found in The White House’s stored text" in page
 
 
 # -- disputes with their accounts, and links ----------------------------------------
@@ -289,7 +292,8 @@ def test_link_two_accounts_scoped_to_one_quote(as_journalist, seeded):
         "from_claim_id": str(other.id), "type": "repeats", "to_claim_id": str(other.id),
     })
     assert response.status_code == 422
-    assert field_error(response, "to_claim_id") == "same as from_claim_id"
+    assert field_error(response, "to_claim_id") == (
+        "An account cannot be linked to itself: choose another account")
 
 
 # -- stale forms ------------------------------------------------------------------------
@@ -327,8 +331,9 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(as_journalist, seeded, edit
 def test_edit_a_claims_chain_and_appearances(as_journalist, seeded):
     claim = claim_where("prepare for")
     page = as_journalist.get(f"/claims/{claim.id}/edit").get_data(as_text=True)
-    for appearance in claim.appearances:  # the current ones are preselected
-        assert f'<option selected value="{appearance.document_id}">' in page
+    for appearance in claim.appearances:  # the current ones are ticked
+        assert re.search(f'<input checked id="appearances-\\d+" name="appearances" '
+                         f'type="checkbox" value="{appearance.document_id}">', page)
     documents = db.session.scalars(sa.select(Document.id).order_by(Document.id)).all()
     response = submit(as_journalist, f"/claims/{claim.id}/edit", {
         "lock_version": str(claim.lock_version), "claimant_id": str(claim.claimant_id),

@@ -16,6 +16,7 @@ from app.services import links as link_service
 from app.services import policy
 from app.services.errors import NotFound
 from app.services.policy import Action
+from app.web import drafting
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import (
@@ -61,14 +62,18 @@ def dispute(dispute_id: int):
     return render_template(
         "disputes/show.html", detail=detail, dispute=detail.dispute,
         letters=letters(detail), timeline=listings.timeline(detail),
+        state_change=listings.state_change(detail.dispute),
     )
 
 
 @bp.route("/disputes/new", methods=["GET", "POST"])
-@query_args("event")
+@query_args("event", "draft")
 @requires(Action.LOG)
 def new_dispute():
-    form = NewDisputeForm(event_id=request.args.get("event", type=whole_number))
+    if (step := drafting.second_step()) is not None:
+        return step  # "New source…": keep the form, add the source, come back
+    form = NewDisputeForm(**drafting.form_kwargs(),
+                          event_id=request.args.get("event", type=whole_number))
     if not policy.allowed(actor(), Action.CHANGE_STATE):
         form.only_open()
     if request.method == "POST" and form.add_account.data:
@@ -121,17 +126,28 @@ def dispute_state(dispute_id: int):
 # -- links between accounts -----------------------------------------------------------
 
 
-def _link_choices(form: LinkForm, detail: DisputeDetail) -> None:
+def _link_choices(form: LinkForm, detail: DisputeDetail, *, every_quote: bool = False) -> None:
+    """The accounts, and the words a link may be scoped to: only the target's quotes
+    once the target is chosen, else every account's, grouped by the target they need.
+    `every_quote` offers them all (for validating a post: a quote of the wrong account
+    then gets the form's plain-language error, not "not a valid choice")."""
     names = letters(detail)
     claims = [(c.id, f"{names[c.id]} · {account_name(c)} — {_short(c.statement)}")
               for c in detail.claims]
     form.from_claim_id.set_choices(claims)
     form.to_claim_id.set_choices(claims)
+    target = form.to_claim_id.data
+    offered = [c for c in detail.claims
+               if every_quote or target is None or c.id == target]
     form.scope_quote_id.choices = [SelectChoice(value="", label=form.scope_quote_id.blank)] + [
-        SelectChoice(value=str(q.id), label=f"“{_short(q.exact, 50)}” (in {names[c.id]})",
-                     optgroup=f"{names[c.id]} · {account_name(c)}")
-        for c in detail.claims for q in c.quotes
+        SelectChoice(value=str(q.id), label=f"“{_short(q.exact, 50)}”",
+                     optgroup=f"Words of {names[c.id]} · {account_name(c)}"
+                              + ("" if target is not None else f" (when {names[c.id]} is "
+                                                               "the target)"))
+        for c in offered for q in c.quotes
     ]
+    form.quotes_of = {c.id: (f"{names[c.id]} · {account_name(c)}", {q.id for q in c.quotes})
+                      for c in detail.claims}
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -146,8 +162,10 @@ def new_link(dispute_id: int):
     detail = listings.dispute_page(dispute_id, include_drafts=True)
     form = LinkForm(from_claim_id=request.args.get("from", type=whole_number),
                     to_claim_id=request.args.get("to", type=whole_number))
+    _link_choices(form, detail, every_quote=request.method == "POST")
+    valid = form.validate_on_submit()
     _link_choices(form, detail)
-    if form.validate_on_submit():
+    if valid:
         quote_id = form.scope_quote_id.data
         link = attempt(form, lambda: link_service.link_claims(
             form.from_claim_id.data, form.to_claim_id.data, form.type.data, actor=actor(),

@@ -12,6 +12,7 @@ from app.services import captures, policy, versions
 from app.services import documents as document_service
 from app.services.errors import DomainError, NotFound, PermissionDenied
 from app.services.policy import Action
+from app.web import drafting
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import DocumentForm
@@ -36,17 +37,21 @@ def document(document_id: int):
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def new_document():
+    draft = drafting.current_draft()  # the half-filled form this document is for
     form = DocumentForm()
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        document = attempt(form, lambda: document_service.create_document(actor=actor(), **data))
+        document = attempt(form, drafting.into(
+            draft, lambda: document_service.create_document(actor=actor(), **data)))
         if document is not None:
             flash("Document added.", "success")
-            return redirect(url_for("web.document", document_id=document.id))
-    return render_form("documents/form.html", form=form, document=None)
+            return redirect(drafting.back_to(draft, url_for("web.document",
+                                                            document_id=document.id)))
+    return render_form("documents/form.html", form=form, document=None, draft=draft)
 
 
 @bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from app.query_args import query_args
 from app.reads import listings
 from app.services import search as search_service
 from app.services.errors import ValidationError
+from app.web.auth import viewer
 from app.web.blueprint import bp
 from app.web.pages import choice_arg, int_arg
 
@@ -48,7 +49,9 @@ def search():
             error = "; ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
             status = 422
     has_next = len(hits) > SEARCH_PAGE
+    hits = hits[:SEARCH_PAGE]
     return render_template(
-        "search.html", q=q, kind=kind, kinds=SEARCH_KINDS, hits=hits[:SEARCH_PAGE],
+        "search.html", q=q, kind=kind, kinds=SEARCH_KINDS, hits=hits,
         page=page, has_next=has_next, error=error,
+        context=listings.search_context(hits, include_drafts=viewer().sees_drafts),
     ), status

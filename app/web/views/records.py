@@ -78,7 +78,7 @@ def delete_record(kind: str, record_id: int):
                   "“Deleted records”.", "success")
             return redirect(_after_delete(kind, record))
     return render_form("records/delete.html", form=form, record=record, kind=kind,
-                       singular=SINGULAR[kind])
+                       singular=SINGULAR[kind], goes=listings.goes_with(record))
 
 
 @bp.post("/<kind>/<int:record_id>/restore")

@@ -12,6 +12,7 @@ from app.services import policy
 from app.services import sources as source_service
 from app.services.errors import NotFound
 from app.services.policy import Action
+from app.web import drafting
 from app.web.auth import actor, requires, viewer
 from app.web.blueprint import bp
 from app.web.forms import SourceForm
@@ -40,17 +41,21 @@ def source(source_id: int):
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
+@query_args("draft")
 @requires(Action.LOG)
 def new_source():
+    draft = drafting.current_draft()  # the half-filled form this source is for
     form = SourceForm()
     fill_choices(form)
     if form.validate_on_submit():
         data = form.data_for_service()
-        source = attempt(form, lambda: source_service.create_source(actor=actor(), **data))
+        source = attempt(form, drafting.into(
+            draft, lambda: source_service.create_source(actor=actor(), **data)))
         if source is not None:
             flash("Source added.", "success")
-            return redirect(url_for("web.source", source_id=source.id))
-    return render_form("sources/form.html", form=form, source=None)
+            return redirect(drafting.back_to(draft, url_for("web.source",
+                                                            source_id=source.id)))
+    return render_form("sources/form.html", form=form, source=None, draft=draft)
 
 
 @bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
