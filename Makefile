@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench bench-import clean
+.PHONY: run test lint format bench bench-import bench-matching bench-mixed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ bench: $(VENV)/.runtime
 ## with worker processes and without; BASELINE=<git rev> also times that revision's import.
 bench-import: $(VENV)/.runtime
 	$(BIN)/python -m bench.importrate --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE))
+
+## bench-matching: GET /api/v1/matches latency (p50/p99, uncached) on the SCALE archive
+## (bench/matching.py); BENCH_DATABASE_URL=postgresql://... adds PostgreSQL.
+bench-matching: $(VENV)/.runtime
+	$(BIN)/python -m bench.matching --scale $(SCALE)
+
+## bench-mixed: reads over 1,000+ URLs while the API writes 1 and 5 times a second (10k
+## archive); BASELINE=<git rev> runs that revision too, in the same run.
+bench-mixed: $(VENV)/.runtime
+	$(BIN)/python -m bench.mixed $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -39,6 +39,8 @@ class Config:
     }
     # Bodies above this are refused with 413 before any view runs.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+    # How often each app server reads the database's schema revision (app/schema_check.py).
+    SCHEMA_CHECK_SECONDS = float(os.environ.get("SCHEMA_CHECK_SECONDS", 5))
     JSON_SORT_KEYS = False
 
     # flask-smorest / OpenAPI

@@ -43,6 +43,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     # first registered, so it runs after every other after_request (Flask runs them last
     # registered first): the pages' mark_public makes answers conditional too
     app.after_request(leave_date_to_server)
+
+    from app import schema_check
+
+    schema_check.install(app)  # 503 schema_outdated while the database is behind the code
     app.register_blueprint(health_bp)
     app.register_blueprint(feeds_bp)  # /feeds/verdicts.atom, /exports/verdicts.csv
 

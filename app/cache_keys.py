@@ -236,6 +236,14 @@ def _written_tables(statement: str) -> frozenset[str] | None:
     return None
 
 
+def wrote(conn: sa.Connection, tables: Iterable[str]) -> None:
+    """For writes that bypass SQLAlchemy's statement events (psycopg's COPY): `tables`
+    were written, which rows is not known."""
+    keys = conn.info.setdefault(_KEYS, set())
+    for table in tables:
+        keys.update((table, f"{table}!"))
+
+
 def _forget(conn, *args) -> None:
     conn.info.pop(_KEYS, None)
     conn.info.pop(_EVERYTHING, None)

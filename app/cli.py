@@ -6,6 +6,9 @@ Thin click commands over services/ and seeds/. (`flask db ...` comes from Flask-
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -16,6 +19,47 @@ from app.services import users as user_service
 from app.services.errors import DomainError
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+class _NoBar:
+    def update(self, n_steps: int, current_item=None) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _progress(length: int, label: str, **options) -> Iterator:
+    """click's progress bar on standard error, only when that is a terminal: piped, in
+    cron or under a test runner, the commands print their summary and nothing else (the
+    bar must never mix into `flask export`'s output on standard output)."""
+    stream = click.get_text_stream("stderr")
+    if not stream.isatty():
+        yield _NoBar()
+        return
+    with click.progressbar(length=length, label=label, file=stream, **options) as bar:
+        yield bar
+
+
+class _Steps:
+    """One progress bar per step of a long command, each closed — full — as the next
+    starts (a step's measure can fall short: characters read against a file's bytes)."""
+
+    def __init__(self):
+        self._open: contextlib.ExitStack | None = None
+        self._bar = None
+
+    def __call__(self, label: str, total: int):
+        self.close()
+        self._open = contextlib.ExitStack()
+        self._bar = self._open.enter_context(_progress(total, label))
+        return self._bar.update
+
+    def close(self, *, finished: bool = True) -> None:
+        if self._open is not None:
+            length, pos = getattr(self._bar, "length", None), getattr(self._bar, "pos", 0)
+            if finished and length and pos < length:
+                self._bar.update(length - pos)
+            self._open.close()
+            self._open = self._bar = None
 
 
 def _fail(exc: DomainError) -> None:
@@ -41,13 +85,17 @@ def _reason(what: str, why: str) -> str:
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load the seeded disputes from seeds/ (idempotent: run it as often as you like)."""
-    from seeds.loader import load_all
+    """Load the seeded disputes from seeds/ (idempotent: run it as often as you like).
+    Says what this run created and what was already there, not what the database holds."""
+    from seeds.loader import load
 
-    report = load_all(progress=lambda msg: click.echo(msg))
-    click.echo(
-        "Seed complete: " + ", ".join(f"{name} {count}" for name, count in report.items())
-    )
+    loader = load(progress=lambda msg: click.echo(msg))
+
+    def listed(counter) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in counter.items() if n) or "nothing"
+
+    click.echo(f"Seed complete: created {listed(loader.created)}; "
+               f"already there: {listed(loader.present)}.")
 
 
 @click.command("verify-quotes")
@@ -60,7 +108,7 @@ def verify_quotes_command(list_changes: bool) -> None:
     from app.services.documents import verify_all_quotes
 
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Quote))
-    with click.progressbar(length=total, label="Checking quotes", file=None) as bar:
+    with _progress(total, "Checking quotes") as bar:
         found = verify_all_quotes(progress=bar.update)
     parts = [f"{found.states.get(k, 0)} {k.replace('_', ' ')}"
              for k in ("verbatim", "altered", "removed", "not_found", "unchecked")]
@@ -88,13 +136,15 @@ def _state(value: str) -> str:
               help="Write to this file instead of standard output.")
 def export_command(output: str | None) -> None:
     """Export everything (NDJSON, one record a line) — the format `flask import` reads."""
-    from app.services.interchange import export_lines
+    from app.services.interchange import export_lines, export_size
 
     count = 0
-    with click.open_file(output or "-", "w", encoding="utf-8") as out:
+    with click.open_file(output or "-", "w", encoding="utf-8") as out, \
+            _progress(export_size(), "Exporting") as bar:
         for line in export_lines():
             out.write(line + "\n")
             count += 1
+            bar.update(1)
     if output:
         click.echo(f"Exported {count - 1} records to {output}.", err=True)
 
@@ -110,13 +160,16 @@ def import_command(path: str, workers: int | None) -> None:
 
     from app.services.interchange import import_lines
 
-    with open(path, encoding="utf-8") as fh, click.progressbar(
-        length=os.path.getsize(path), label="Importing", file=None
-    ) as bar:
-        try:
-            report = import_lines(fh, progress=bar.update, workers=workers)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+    steps = _Steps()  # checking lines, checking references, writing
+    try:
+        with open(path, encoding="utf-8") as fh:
+            report = import_lines(fh, progress=steps("Checking lines", os.path.getsize(path)),
+                                  workers=workers, step=steps)
+        steps.close()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        steps.close(finished=False)  # a refused file's bar stops where it was
     click.echo(f"Imported {report.total} records: "
                + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
     click.echo(f"Took {sum(report.seconds.values()):.1f} s: "
@@ -142,8 +195,7 @@ def documents_recheck(older_than: float, limit: int | None) -> None:
     from app.services import captures
 
     due = len(captures.due_documents(timedelta(hours=older_than), limit))
-    with click.progressbar(length=due, label="Capturing", file=None,
-                           item_show_func=lambda url: url) as bar:
+    with _progress(due, "Capturing", item_show_func=lambda url: url) as bar:
         report = captures.recheck(older_than=timedelta(hours=older_than), limit=limit,
                                   progress=lambda n, url: bar.update(n, url))
     counts = report.counts
@@ -238,10 +290,19 @@ def users_activate(email: str, reason: str) -> None:
 
 @users_cli.command("list")
 def users_list() -> None:
-    """List users: id, email, name, role, active or inactive."""
+    """List users: id, email, name, role, whether they may sign in."""
+    rows = [("ID", "EMAIL", "NAME", "ROLE", "STATE")]
     for user in db.session.scalars(sa.select(User).order_by(User.id)):
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.id}\t{user.email}\t{user.name}\t{user.role.value}\t{state}")
+        if user.active and not user.password_hash:
+            state += " (no password: cannot sign in)"
+        rows.append((str(user.id), user.email, user.name or "-", user.role.value, state))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                   + "  " + row[-1])
+    if len(rows) == 1:
+        click.echo("No users yet: flask users create EMAIL --role admin", err=True)
 
 
 tokens_cli = click.Group("tokens", help="Issue and revoke API tokens.")

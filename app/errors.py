@@ -12,7 +12,7 @@ naming the field(s), and `fields` saying what is wrong with each.
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -187,13 +187,33 @@ def register_error_handlers(app: Flask) -> None:
         err = StaleVersion("This record was changed by someone else since you loaded it.")
         return domain_error(err)
 
+    def schema_outdated() -> Response | None:
+        """After a database error: if the schema is not the code's, say that (a missing
+        column is not an unreachable database)."""
+        from app.schema_check import checker
+
+        state = checker().state_now(max_age=1.0)
+        if state is None or state.ok:  # unreachable indeed, or another fault
+            return None
+        return error_response(503, "schema_outdated", state.message,
+                              headers={"Retry-After": "30"})
+
     @app.errorhandler(OperationalError)
     def database_down(exc: OperationalError):
         db.session.rollback()
         app.logger.error("database error: %s", exc)
-        return error_response(503, "database_unavailable",
-                              "The database is not reachable right now; try again shortly.",
-                              headers={"Retry-After": "5"})
+        return schema_outdated() or error_response(
+            503, "database_unavailable",
+            "The database is not reachable right now; try again shortly.",
+            headers={"Retry-After": "5"})
+
+    @app.errorhandler(ProgrammingError)
+    def database_refused(exc: ProgrammingError):
+        # PostgreSQL's answer to a missing table or column
+        db.session.rollback()
+        app.logger.exception("database error")
+        return schema_outdated() or error_response(500, "internal_error",
+                                                   "Something went wrong on our side.")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

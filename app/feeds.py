@@ -1,4 +1,5 @@
-"""Public feeds and exports of published verdicts: Atom and CSV.
+"""Public feeds and exports of published verdicts: Atom, CSV, and our ClaimReviews as a
+schema.org DataFeed.
 
 One Atom entry (and CSV row) per published *version*, so a correction or a withdrawal
 arrives in a feed reader as news of its own, with its reason. A withdrawn verdict is
@@ -15,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Claim, Verdict, VerdictState, VerdictVersion
@@ -123,6 +124,44 @@ def _cell(value) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in text that users typed."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/feeds/claimreview.json")
+def claimreview_feed() -> Response:
+    """Our published ClaimReviews as one schema.org DataFeed, the shape fact-check
+    aggregators read (and `flask reviews import` reads back): one DataFeedItem each."""
+    from flask import json
+
+    from app.services.claimreview import claimreview, has_claimreview, verdict_page_url
+    from app.services.known import repeats_of
+
+    verdicts = db.session.scalars(
+        sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED)
+        .options(selectinload(Verdict.claim).options(
+            joinedload(Claim.claimant), selectinload(Claim.appearances),
+            joinedload(Claim.first_appearance)), selectinload(Verdict.versions))
+        .order_by(Verdict.id)).all()
+    elements = []
+    newest = None
+    for verdict in verdicts:
+        if not has_claimreview(verdict):
+            continue
+        review = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root,
+                             repeats=repeats_of(verdict.claim_id))
+        review.pop("@context", None)
+        newest = max(newest or verdict.updated_at, verdict.updated_at)
+        elements.append({"@type": "DataFeedItem", "dateModified": verdict.updated_at.isoformat(),
+                         "item": [review]})
+    feed = {"@context": "https://schema.org", "@type": "DataFeed",
+            "name": "Counterclaim fact checks", "url": request.base_url,
+            "dataFeedElement": elements}
+    if newest is not None:
+        feed["dateModified"] = newest.isoformat()
+    response = Response(json.dumps(feed), mimetype="application/ld+json")
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/exports/verdicts.csv")

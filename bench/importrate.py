@@ -73,7 +73,30 @@ def baseline_tree(rev: str) -> Path:
     return tree
 
 
-def fresh_database(name: str) -> str:
+_DROP: list = []  # PostgreSQL databases made here, dropped at the end
+
+
+def fresh_database(name: str, server: str | None = None) -> str:
+    if server:
+        import uuid
+
+        import sqlalchemy as sa
+
+        base = sa.make_url(server).set(drivername="postgresql+psycopg")
+        database = f"cc_bench_{name}_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT",
+                                 poolclass=sa.pool.NullPool)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+        _DROP.append(drop)
+        url = base.set(database=database).render_as_string(hide_password=False)
+        generate.migrate(url)
+        return url
     path = OUT / f"{name}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -82,9 +105,11 @@ def fresh_database(name: str) -> str:
     return url
 
 
-def import_once(path: Path, records: int, workers: int | None, cwd: Path) -> dict:
-    """One `flask import` into an empty migrated database, timed from outside."""
-    url = fresh_database("import")
+def import_once(path: Path, records: int, workers: int | None, cwd: Path,
+                server: str | None = None) -> dict:
+    """One `flask import` into an empty migrated database (SQLite, or a throw-away one on
+    the PostgreSQL `server`), timed from outside."""
+    url = fresh_database("import", server)
     args = ["import", str(path)] + ([] if workers is None else ["--workers", str(workers)])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -132,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="export the imported database and compare it with the file")
     parser.add_argument("--fresh", action="store_true", default=bool(os.environ.get("FRESH")),
                         help="regenerate the archive and its export")
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL") or None,
+                        help="also import into a throw-away database on this PostgreSQL")
     args = parser.parse_args(argv)
 
     OUT.mkdir(exist_ok=True)
@@ -139,18 +166,33 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{path.relative_to(ROOT)}: {records:,} records, {path.stat().st_size / 1e6:,.0f} MB; "
         f"{machine()}; load average {os.getloadavg()[0]:.2f}")
 
-    variants: list[tuple[str, int | None, Path]] = []
+    variants: list[tuple[str, int | None, Path, str | None]] = []
     if args.baseline:
-        variants.append((f"baseline {args.baseline}", None, baseline_tree(args.baseline)))
-    variants.append(("this tree, default workers", None, ROOT))
+        variants.append((f"baseline {args.baseline}", None, baseline_tree(args.baseline), None))
+    variants.append(("this tree, default workers", None, ROOT, None))
     if not args.no_single:
-        variants.append(("this tree, --workers 0", 0, ROOT))
+        variants.append(("this tree, --workers 0", 0, ROOT, None))
+    if args.postgres:
+        if args.baseline:
+            variants.append((f"baseline {args.baseline}, PostgreSQL", None,
+                             baseline_tree(args.baseline), args.postgres))
+        variants.append(("this tree, PostgreSQL", None, ROOT, args.postgres))
 
     results: dict[str, dict] = {}
-    for label, workers, cwd in variants:
+    try:
+        _import_all(variants, results, path, records, args.rounds)
+    finally:
+        for drop in _DROP:
+            drop()
+    _report(args, variants, results, path, records)
+    return 0
+
+
+def _import_all(variants, results, path, records, rounds) -> None:
+    for label, workers, cwd, server in variants:
         runs = []
-        for n in range(args.rounds):
-            run = import_once(path, records, workers, cwd)
+        for n in range(rounds):
+            run = import_once(path, records, workers, cwd, server)
             runs.append(run)
             steps = ", ".join(f"{k} {v:.1f}" for k, v in run["steps"].items())
             log(f"  {label:28} round {n + 1}: {run['seconds']:6.1f} s  {run['rate']:>8,.0f} "
@@ -158,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         best = min(runs, key=lambda r: r["seconds"])
         best["median_seconds"] = statistics.median(r["seconds"] for r in runs)
         results[label] = best
+
+
+def _report(args, variants, results, path, records) -> None:
     if args.roundtrip:
         last = results[variants[-1][0]]
         log(f"  round trip (export of the last import == the file): "
@@ -165,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"\n{'variant':30} {'seconds':>8} {'records/s':>10} {'CPU s':>7}  vs baseline")
     base = results[variants[0][0]]["seconds"] if args.baseline else None
+    pg_base = results.get(f"baseline {args.baseline}, PostgreSQL", {}).get("seconds")
     for label, result in results.items():
-        ratio = (f"{base / result['seconds']:.2f}x faster" if base and label != variants[0][0]
-                 else "")
+        against = pg_base if label.endswith("PostgreSQL") else base
+        ratio = (f"{against / result['seconds']:.2f}x faster"
+                 if against and not label.startswith("baseline") else "")
         log(f"{label:30} {result['seconds']:8.1f} {result['rate']:10,.0f} "
             f"{result['cpu']:7.1f}  {ratio}")
     target = results["this tree, default workers"]["seconds"]
@@ -176,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     out = OUT / f"importrate-{args.scale}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps({"scale": args.scale, "records": records,
                                "machine": machine(), "results": results}, indent=1))
-    return 0
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ class Server:
     ready_path: str = "/"
     log: Path | None = None
     process: subprocess.Popen | None = None
+    cwd: Path = ROOT  # another tree of the app (a baseline revision) runs from its own
 
     @property
     def base_url(self) -> str:
@@ -47,7 +48,7 @@ class Server:
     def start(self, timeout: float = 60.0) -> Server:
         log = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env={**os.environ, **self.env},
+            self.command, cwd=self.cwd, env={**os.environ, **self.env},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -14,10 +14,17 @@ from app import create_app
 from app.extensions import db
 from app.models import Claim, Dispute, Event, Source, Verdict, VerdictState
 from config import TestingConfig
-from tests.api.conftest import etag, with_if_match
 from tests.perf.sql import captured
 
 PURGED: list[list[str]] = []  # what CACHE_PURGE_HOOK received (see purge_hook)
+
+
+def etag(client, url: str) -> str:
+    return client.get(url).headers["ETag"]
+
+
+def with_if_match(headers: dict, tag: str) -> dict:
+    return {**headers, "If-Match": tag}
 
 
 def purge_hook(keys: list[str]) -> None:

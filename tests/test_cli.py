@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
+
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
@@ -11,13 +18,36 @@ from app.services import users as user_service
 from app.services.users import user_for_token
 
 
-def test_seed_command_reports_counts_and_is_idempotent(cli):
+def test_seed_command_reports_what_it_loaded_and_is_idempotent(cli):
+    # Given a database that already holds a source of its own
+    cli.invoke(args=["users", "create", "jo@example.org", "--password", "x" * 12])
     first = cli.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
     assert "dispute biden-warned-kyiv-could-be-sacked: created" in first.output
+    assert "  sources: 17 created, 0 already there" in first.output
+    # what this run created, not what the database holds (users, revisions...)
+    assert first.output.splitlines()[-1] == (
+        "Seed complete: created 17 sources, 7 documents, 4 events, 5 disputes, 18 claims, "
+        "15 quotes, 14 links, 4 verdicts; already there: nothing.")
     second = cli.invoke(args=["seed"])
-    assert "already present" in second.output
-    assert first.output.splitlines()[-1] == second.output.splitlines()[-1]
+    assert "dispute biden-warned-kyiv-could-be-sacked: already there" in second.output
+    assert second.output.splitlines()[-1] == (
+        "Seed complete: created nothing; already there: 17 sources, 7 documents, 4 events, "
+        "5 disputes.")
+
+
+def test_users_list_has_a_header_and_names(cli, editor):
+    cli.invoke(args=["seed"])
+    lines = cli.invoke(args=["users", "list"]).output.splitlines()
+    assert lines[0].split() == ["ID", "EMAIL", "NAME", "ROLE", "STATE"]
+    rows = {line.split()[1]: line for line in lines[1:]}
+    assert re.fullmatch(r"\d+ +editor@example\.org +Editor Example +editor +active",
+                        rows["editor@example.org"])
+    # the seeded desk account: named, and plainly unable to sign in
+    assert "Counterclaim desk" in rows["desk@counterclaim.invalid"]
+    assert rows["desk@counterclaim.invalid"].endswith("active (no password: cannot sign in)")
+    # columns line up under the header
+    assert {line.index(line.split()[1]) for line in lines} == {lines[0].index("EMAIL")}
 
 
 def test_users_create_and_set_role(cli):
@@ -121,7 +151,8 @@ def test_users_deactivate_revokes_tokens_and_activate_keeps_them_revoked(cli, ed
     assert revisions_of(user)[-1].after == {"active": False,
                                             "session_version": user.session_version}
     listing = cli.invoke(args=["users", "list"]).output
-    assert f"{user.id}\teditor@example.org\tEditor Example\teditor\tinactive" in listing
+    assert re.search(rf"^{user.id} +editor@example\.org +Editor Example +editor +inactive$",
+                     listing, re.M)
 
     again = cli.invoke(args=["users", "deactivate", user.email])
     assert again.exit_code == 1 and "already inactive" in again.output
@@ -132,7 +163,7 @@ def test_users_deactivate_revokes_tokens_and_activate_keeps_them_revoked(cli, ed
     assert user.active and user.can(Role.EDITOR)
     assert user_for_token(editor.token) is None  # tokens stay revoked
     assert revisions_of(user)[-1].reason == "activated (flask users)"
-    assert "\teditor\tactive" in cli.invoke(args=["users", "list"]).output
+    assert re.search(r" editor +active$", cli.invoke(args=["users", "list"]).output, re.M)
     again = cli.invoke(args=["users", "activate", user.email])
     assert again.exit_code == 1 and "already active" in again.output
     missing = cli.invoke(args=["users", "deactivate", "nobody@example.org"])
@@ -237,3 +268,61 @@ def test_verify_quotes_rechecks_an_archive_checked_by_the_old_rules(cli, client,
     # and a second run finds nothing more to change
     again = cli.invoke(args=["verify-quotes"]).output
     assert "0 changed state since the last check." in again
+
+
+# -- progress bars: on a terminal only -------------------------------------------------
+
+def run_flask(args: list[str], database_url: str, *, terminal: bool) -> tuple[int, str]:
+    """`flask ARGS` in a process of its own, its standard error a terminal (a pty) or a
+    pipe; returns the exit status and what it wrote to standard error."""
+    env = dict(os.environ, DATABASE_URL=database_url, FLASK_APP="wsgi",
+               COUNTERCLAIM_ENV="development", COLUMNS="80")
+    env.pop("TEST_DATABASE_URL", None)
+    if not terminal:
+        done = subprocess.run([sys.executable, "-m", "flask", *args], env=env,
+                              capture_output=True, text=True, timeout=300)
+        return done.returncode, done.stderr
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read as it comes: a full pty would block the command
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "flask", *args], env=env,
+                              stdout=subprocess.DEVNULL, stderr=slave, timeout=300)
+    finally:
+        os.close(slave)
+        reader.join(30)
+        os.close(master)
+    return proc.returncode, b"".join(chunks).decode(errors="replace")
+
+
+def test_export_and_verify_quotes_show_progress_on_a_terminal_only(seeded, database_url,
+                                                                   tmp_path):
+    # On a terminal: a bar on standard error, up to 100%
+    code, shown = run_flask(["export", "-o", str(tmp_path / "a.ndjson")], database_url,
+                            terminal=True)
+    assert code == 0, shown
+    assert "Exporting" in shown and "100%" in shown
+    # Piped (cron, a script): the summary only, and the same file
+    code, piped = run_flask(["export", "-o", str(tmp_path / "b.ndjson")], database_url,
+                            terminal=False)
+    assert code == 0, piped
+    assert piped.strip().startswith("Exported ") and "%" not in piped
+    assert (tmp_path / "a.ndjson").read_text() == (tmp_path / "b.ndjson").read_text()
+
+    code, shown = run_flask(["verify-quotes"], database_url, terminal=True)
+    assert code == 0, shown
+    assert "Checking quotes" in shown and "100%" in shown
+    code, piped = run_flask(["verify-quotes"], database_url, terminal=False)
+    assert code == 0 and "Checking" not in piped and "%" not in piped

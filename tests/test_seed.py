@@ -55,3 +55,25 @@ def test_quotes_are_checked_against_stored_passages(seeded):
     assert "north of 100,000 troops" in milley.closest_match
     assert {"op": "replace", "quote": "with 1000", "text": "north of 100,000"} in milley.diff
 
+
+
+def test_seeded_verdicts_carry_their_2022_dates(client, seeded):
+    # Given the seeded verdicts, published in the days after the 27 January 2022 call
+    published = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).all()
+    assert len(published) == 3
+    for verdict in published:
+        # Then they say when they were published then, not when the seed ran
+        assert verdict.published_at.year == 2022
+        assert all(v.published_at.year == 2022 for v in verdict.versions)
+        review = client.get(f"/api/v1/verdicts/{verdict.id}/claimreview").get_json(force=True)
+        assert review["datePublished"] == verdict.published_at.date().isoformat()
+        assert review["datePublished"].startswith("2022-01-")
+    corrected = next(v for v in published if v.current_version == 2)
+    assert [v.published_at.isoformat() for v in corrected.versions] == [
+        "2022-01-29T10:00:00+00:00", "2022-02-01T15:00:00+00:00"]
+    review = client.get(f"/api/v1/verdicts/{corrected.id}/claimreview").get_json(force=True)
+    assert review["dateModified"].startswith("2022-02-01")
+    # and the page says so too
+    page = client.get(f"/claims/{corrected.claim_id}").get_data(as_text=True)
+    assert "29 Jan 2022" in page and "1 Feb 2022" in page

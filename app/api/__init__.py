@@ -94,7 +94,3 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # bearer tokens, not cookies: no CSRF to defend against
     app.register_blueprint(docs.bp)
-
-    from app.schemas.interchange import register
-
-    register()  # `flask import` judges rows with these same schemas

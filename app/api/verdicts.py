@@ -43,6 +43,7 @@ from app.services import policy
 from app.services import verdicts as service
 from app.services.claimreview import claimreview, verdict_page_url
 from app.services.errors import InvalidTransition, NotFound
+from app.services.known import repeats_of
 from app.services.policy import Action
 
 blp = ApiBlueprint("verdicts", __name__, url_prefix="/api/v1/verdicts",
@@ -245,6 +246,7 @@ class ClaimReview(MethodView):
                            "published.")
         body = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.host_url,
                            history_url=url_for("verdicts.history", record_id=verdict.id,
-                                               _external=True))
+                                               _external=True),
+                           repeats=repeats_of(verdict.claim_id))
         return current_app.response_class(current_app.json.dumps(body),
                                           mimetype="application/ld+json")

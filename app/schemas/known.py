@@ -6,22 +6,28 @@ from marshmallow import fields, validate
 
 from app.models import Alias, Review
 from app.models.base import max_length
-from app.models.known import ALIAS_KINDS
+from app.models.known import ALIAS_KINDS, LANGUAGE_PATTERN
 from app.schemas.common import Id, Integer, Language, Line, PageArgs, Schema, Text, Url
 from app.services.matching import MAX_LIMIT, MAX_TEXT, THRESHOLD
+
+# A language to match within: a BCP-47 tag, or `any` (the pattern is in the document).
+_LANGUAGE_OR_ANY = validate.Regexp(f"^(any|{LANGUAGE_PATTERN[1:-1]})$",
+                                   error="a BCP-47 language tag such as en or pt-BR, or 'any'")
 
 
 class MatchQuery(Schema):
     text = Text(required=True, validate=validate.Length(1, MAX_TEXT),
                 metadata={"description": "The claim's words, as written anywhere."})
     limit = Integer(load_default=10, validate=validate.Range(1, MAX_LIMIT))
-    language = Text(single_line=True, validate=validate.Length(2, 35), metadata={
+    language = Text(single_line=True, validate=[validate.Length(2, 35), _LANGUAGE_OR_ANY],
+                    metadata={
         "description": "A BCP-47 tag (default: the server's DEFAULT_LANGUAGE), or `any`."})
 
 
 class ClaimMatchQuery(Schema):
     limit = Integer(load_default=10, validate=validate.Range(1, MAX_LIMIT))
-    language = Text(single_line=True, validate=validate.Length(2, 35), metadata={
+    language = Text(single_line=True, validate=[validate.Length(2, 35), _LANGUAGE_OR_ANY],
+                    metadata={
         "description": "A BCP-47 tag (default: the claim's language), or `any`."})
 
 

@@ -173,7 +173,7 @@ def has_claimreview(verdict) -> bool:
 
 
 def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
-                history_url: str = "") -> dict[str, Any]:
+                history_url: str = "", repeats: list | None = None) -> dict[str, Any]:
     """The ClaimReview of a published verdict. InvalidTransition for a draft (it has none
     yet); Withdrawn (410) for a withdrawn one, saying when and why, and where its history
     is (`history_url`, also as a Link header)."""
@@ -200,8 +200,16 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
         item["datePublished"] = claim.stated_at.date().isoformat()
     if claim.first_appearance is not None:
         item["firstAppearance"] = _creative_work(claim.first_appearance)
-    if claim.appearances:
-        item["appearance"] = [_creative_work(a.document) for a in claim.appearances]
+    appearances = [_creative_work(a.document) for a in claim.appearances]
+    # A repeat a journalist confirmed is this claim appearing again: its appearances are
+    # this claim's too (`repeats`: app.services.known.repeats_of, read by the caller so
+    # that a page of many verdicts makes no query per verdict).
+    for repeat in repeats or ():
+        documents = [repeat.first_appearance] if repeat.first_appearance else []
+        documents += [a.document for a in repeat.appearances]
+        appearances += [_creative_work(d) for d in documents]
+    if appearances:
+        item["appearance"] = appearances
     latest = verdict.versions[-1] if verdict.versions else None
     review: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -220,6 +228,7 @@ def claimreview(verdict: Verdict, *, url: str, base_url: str = "",
             "ratingExplanation": verdict.rationale,
         },
         "itemReviewed": item,
+        "inLanguage": verdict.language,
     }
     if latest is not None and latest.published_at and latest.number > 1:
         review["dateModified"] = latest.published_at.isoformat()

@@ -6,12 +6,13 @@ committed last would land *behind* a cursor that a consumer already holds, and t
 consumer would never see the change (a publication, correction or withdrawal lost).
 
 So the verdicts a transaction changed — and those whose feed entry or ClaimReview
-shows something it changed: a claim's wording, dispute, appearances or carriers, a
-claimant's or carrier's name, a document's title, URL or publisher — are stamped again
-just before it commits, while it holds the write lock every writer takes (SQLite's one
-writer; on PostgreSQL a transaction advisory lock), with max(now, newest stamp + 1 µs).
-Each stamp is then later than every stamp committed before it, whatever the app servers'
-clocks say, and a cursor never passes a change that has yet to commit.
+shows something it changed: a claim's wording, dispute, appearances (a confirmed
+repeat's included) or carriers, a claimant's or carrier's name, a document's title, URL
+or publisher — are stamped again just before it commits, while it holds the write lock
+every writer takes (SQLite's one writer; on PostgreSQL a transaction advisory lock), with
+max(now, newest stamp + 1 µs). Each stamp is then later than every stamp committed before
+it, whatever the app servers' clocks say, and a cursor never passes a change that has yet
+to commit.
 
 Writers that bypass the session (the NDJSON import, which keeps each row's own
 timestamps so that a round trip is identical) are not re-stamped. `install` (called by
@@ -28,7 +29,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import cache_keys
-from app.models import Claim, ClaimAppearance, ClaimAttribution, Document, Source, Verdict
+from app.models import (
+    Claim,
+    ClaimAppearance,
+    ClaimAttribution,
+    Document,
+    Link,
+    LinkType,
+    Source,
+    Verdict,
+)
 from app.models.base import utcnow
 
 _CHANGED = "feed_changes"
@@ -56,6 +66,10 @@ def _note_changed(session: Session, flush_context) -> None:
     claimants, carriers and documents (names, titles, URLs, publishers) their ClaimReview names."""
     changed = session.info.setdefault(_CHANGED, defaultdict(set))
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Link) and obj.type is LinkType.REPEATS:
+            # a confirmed repeat is the original's appearance: its ClaimReview changed
+            changed["claims"].add(obj.to_claim_id)
+            continue
         kind = _WATCHED.get(type(obj))
         if kind is None or (obj in session.dirty and not session.is_modified(obj)):
             continue

@@ -9,7 +9,10 @@ feed entry comes round again: app/services/feed_order.py watches repeats links).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
@@ -32,8 +35,6 @@ from app.services.policy import (
     resolve,
 )
 from app.services.uow import transaction
-
-MAX_CHAIN = 5  # repeats of repeats followed back to the original, at most
 
 
 def confirm_repeat(claim_id: int, original_claim_id: int, *, actor: User,
@@ -77,35 +78,6 @@ def confirm_repeat(claim_id: int, original_claim_id: int, *, actor: User,
     return link, True
 
 
-def original_of(claim: Claim) -> Claim | None:
-    """The claim `claim` repeats, followed back through repeats of repeats to the first
-    one that has a published verdict (or the last one found); None when it repeats none."""
-    seen = {claim.id}
-    current, found = claim, None
-    for _ in range(MAX_CHAIN):
-        target_id = db.session.scalar(
-            sa.select(Link.to_claim_id).join(Claim, Claim.id == Link.to_claim_id)
-            .where(Link.from_claim_id == current.id, Link.type == LinkType.REPEATS,
-                   Link.deleted_at.is_(None), Claim.deleted_at.is_(None))
-            .order_by(Link.id).limit(1))
-        if target_id is None or target_id in seen:
-            break
-        seen.add(target_id)
-        current = db.session.get(Claim, target_id)
-        found = current
-        if published_verdict(current) is not None:
-            break
-    return found
-
-
-def published_verdict(claim: Claim) -> Verdict | None:
-    """The claim's published verdict (never a draft, nor a withdrawn one)."""
-    return db.session.scalar(
-        sa.select(Verdict).where(Verdict.claim_id == claim.id,
-                                 Verdict.state == VerdictState.PUBLISHED)
-        .order_by(Verdict.id.desc()).limit(1))
-
-
 def repeats_of(claim_id: int) -> list[Claim]:
     """The live claims confirmed as repeats of `claim_id`, oldest first."""
     return list(db.session.scalars(
@@ -128,3 +100,42 @@ def add_alias(*, actor: User, name: str, alias: str, kind: str = "spelling",
         record = Alias(name=name.strip(), alias=alias.strip(), kind=kind, source_id=source_id)
         db.session.add(record)
     return record
+
+
+@dataclass(frozen=True)
+class KnownPanel:
+    """What a claim's page says about checks made before: the original it repeats and
+    that original's published verdict ("Checked before"), other publishers' reviews of
+    it ("Already checked by"), and, for staff, likely matches to confirm."""
+
+    original: Claim | None
+    original_verdict: Verdict | None
+    reviews: list  # matching.Match of kind review, matched
+    candidates: list  # matching.Match of kind claim, for staff to confirm
+
+
+def known_panel(claim: Claim, *, staff: bool) -> KnownPanel:
+    """The panel of `claim`'s page, in the same few queries for any claim (reads only).
+    "Checked before" is the verdict of the claim this one was confirmed to repeat."""
+    from app.services import matching
+
+    links = db.session.execute(
+        sa.select(Link.from_claim_id, Link.to_claim_id)
+        .where(Link.type == LinkType.REPEATS, Link.deleted_at.is_(None),
+               sa.or_(Link.from_claim_id == claim.id, Link.to_claim_id == claim.id))
+        .order_by(Link.id)).all()
+    originals = [to for frm, to in links if frm == claim.id]
+    related = {claim.id} | {frm for frm, _ in links} | {to for _, to in links}
+    # the original and its published verdict (none, when it repeats nothing): one query
+    row = db.session.execute(
+        sa.select(Claim, Verdict).outerjoin(Verdict, sa.and_(
+            Verdict.claim_id == Claim.id, Verdict.state == VerdictState.PUBLISHED))
+        .where(Claim.id == (originals[0] if originals else 0))
+        .options(joinedload(Claim.claimant))).first()
+    original, verdict = (row[0], row[1]) if row else (None, None)
+    found = matching.find_matches(claim.statement, limit=8, language=claim.language,
+                                  exclude_claim_ids=related)
+    reviews = [m for m in found if m.candidate.kind == "review" and m.is_match][:3]
+    candidates = [m for m in found if m.candidate.kind == "claim" and m.is_match][:5] \
+        if staff and original is None else []
+    return KnownPanel(original, verdict, reviews, candidates)

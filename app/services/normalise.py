@@ -25,7 +25,6 @@ import yaml
 from app.services.numbers import read_quantity
 
 NAMES_FILE = Path(__file__).parent / "data" / "names.yaml"
-MAX_PHRASE = 5  # the longest name, in words
 # A negation governs the next few content words ("denied that Biden said 'sacked'":
 # biden, sack), not the whole text ("the call did not go well" leaves "sacked" alone).
 NEGATION_SCOPE = 3
@@ -40,7 +39,7 @@ STEMMERS = {
 }
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
-                       "without", "false", "untrue", "deny"})
+                       "false", "untrue", "deny"})
 # Words that carry no claim: grammar, and the verbs reporting who said it (reported
 # speech must match the claim it reports).
 _STOPWORD_TEXT = """
@@ -57,6 +56,13 @@ note noted notes accord allegedly reportedly apparently once s t
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) - NEGATIONS
 
+_NUMBER_WORD_TEXT = """
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+ninety hundred thousand million billion trillion dozen
+"""
+NUMBER_WORDS = frozenset(_NUMBER_WORD_TEXT.split())
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
                               "\u201c": '"', "\u201d": '"'})
 # "didn't" -> "did not": the negation stays a word of its own.
@@ -64,6 +70,7 @@ _NOT = re.compile(r"\b(can)'?t\b|\b(won)'t\b|n't\b", re.IGNORECASE)
 # The United States as "US"/"U.S." (upper case only: "us" is a pronoun).
 _US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?=\W|$)")
 _WORD = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?(?:%|bn|mn|tn|k|m|b)?(?![\w])|\w+")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]\w*")
 _SHORT_FIGURE = re.compile(r"(\d+(?:\.\d+)?)(k|m|mn|bn|b|tn)")
 _SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
@@ -72,6 +79,8 @@ _SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10
 def fold(text: str) -> str:
     """Lower case, without diacritics, with one kind of apostrophe: what is compared."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    if text.isascii():
+        return text.lower()  # nothing to decompose (most news text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -82,7 +91,8 @@ def words(text: str) -> list[str]:
     text = _US.sub(" united states ", text)
     text = _NOT.sub(lambda m: f" {m.group(1) or m.group(2) or ''} not", text)
     text = re.sub(r"'s\b", "", text)  # possessives: "Russia's" is Russia
-    return _WORD.findall(fold(text))
+    text = _HYPHEN.sub("", fold(text))  # "cease-fire" is "ceasefire"
+    return _WORD.findall(text)
 
 
 def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
@@ -92,8 +102,8 @@ def _number(tokens: list[str], i: int) -> tuple[str, int] | None:
         value = float(short[1]) * _SCALE[short[2]]
         return f"#{value:g}" if value != int(value) else f"#{int(value)}", 1
     head = tokens[i]
-    if not (head[0].isdigit() or head[0] in "$€£-+") and head in STOPWORDS:
-        return None
+    if not (head[0].isdigit() or head[0] in "$€£-+") and head not in NUMBER_WORDS:
+        return None  # (text2num is asked only about words that may start a number)
     found = read_quantity(tuple(tokens[i:i + 8]))
     if found and found[1] == 1 and head in ("one", "a"):
         return None  # "no one", "one of them": a pronoun more often than a count
@@ -109,6 +119,7 @@ class Lexicon:
     """Names (phrases of folded words -> canonical name) and synonyms (stem -> stem)."""
 
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    longest: dict[str, int] = field(default_factory=dict)  # first word -> longest name
     synonyms: dict[str, str] = field(default_factory=dict)
     synonym_words: dict[str, set[str]] = field(default_factory=dict)  # head -> its words
     # canonical name -> every way of writing it (metonyms included), for matching's
@@ -124,13 +135,15 @@ class Lexicon:
         # A stored alias may chain onto a shipped name ("Kyivv" -> "Kiev" -> "kyiv").
         canon = self.names.get(tuple(canon.split()), canon)
         self.names.setdefault(key, canon)
+        self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
         self.variants.setdefault(canon, set()).update({key, tuple(canon.split())})
         if not metonym:
             self.spellings.setdefault(canon, set()).update({key, tuple(canon.split())})
 
     def with_aliases(self, pairs: list[tuple[str, str]]) -> Lexicon:
         """This lexicon and (name, alias) pairs from the database."""
-        extended = Lexicon(dict(self.names), dict(self.synonyms), self.synonym_words,
+        extended = Lexicon(dict(self.names), dict(self.longest), dict(self.synonyms),
+                           self.synonym_words,
                            {k: set(v) for k, v in self.variants.items()},
                            {k: set(v) for k, v in self.spellings.items()})
         for name, alias in pairs:
@@ -167,6 +180,12 @@ def stemmer_for(language: str):
     return snowballstemmer.stemmer(name) if name else None
 
 
+@lru_cache(maxsize=200_000)
+def _stem(language: str, word: str) -> str:
+    # Snowball in pure Python costs far more than a cache look-up; news reuses its words.
+    return stemmer_for(language).stemWord(word)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A text as matching compares it."""
@@ -196,7 +215,7 @@ def read(text: str, *, language: str = "en", lexicon: Lexicon | None = None) -> 
     surfaces: dict[str, set[tuple[str, ...]]] = {}
     i = 0
     while i < len(raw):
-        for size in range(min(MAX_PHRASE, len(raw) - i), 0, -1):
+        for size in range(min(lexicon.longest.get(raw[i], 0), len(raw) - i), 0, -1):
             canon = lexicon.names.get(tuple(raw[i:i + size]))
             if canon is not None:
                 surfaces.setdefault(canon, set()).add(tuple(raw[i:i + size]))
@@ -220,12 +239,12 @@ def read(text: str, *, language: str = "en", lexicon: Lexicon | None = None) -> 
                 continue
             word = raw[i]
             i += 1
-            if word in NEGATIONS or (english and word.startswith("deni")):
+            if word in NEGATIONS or (english and word.startswith(("deni", "refus"))):
                 scope = NEGATION_SCOPE
                 continue
             if english and word in STOPWORDS:
                 continue
-            stem = stemmer.stemWord(word) if stemmer else word
+            stem = _stem(language, word) if stemmer else word
             if english:
                 stem = lexicon.synonyms.get(stem, stem)
             surfaces.setdefault(stem, set()).add((word,))
@@ -277,7 +296,7 @@ def query_groups(text: str, lexicon: Lexicon | None = None) -> list[set[tuple[st
     groups: list[set[tuple[str, ...]]] = []
     i = 0
     while i < len(raw):
-        for size in range(min(MAX_PHRASE, len(raw) - i), 0, -1):
+        for size in range(min(lexicon.longest.get(raw[i], 0), len(raw) - i), 0, -1):
             canon = lexicon.names.get(tuple(raw[i:i + size]))
             if canon is not None:
                 typed = tuple(raw[i:i + size])

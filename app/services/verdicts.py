@@ -6,6 +6,7 @@ version with its reason, and the verdict row mirrors the newest version.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -141,11 +142,14 @@ def _evidence_key(item: VerdictEvidence) -> tuple[Any, ...]:
     return (item.claim_id, item.document_id, Stance(item.stance), item.note or "")
 
 
-def publish(verdict: Verdict, *, actor: User, expected_version: int | None = None) -> Verdict:
+def publish(verdict: Verdict, *, actor: User, expected_version: int | None = None,
+            published_at: datetime | None = None) -> Verdict:
     """Publish a draft: readers, the feed and ClaimReview see it from the commit on.
-    Editors and up; InvalidTransition when it is not a draft; StaleVersion. Commits."""
+    `published_at` is now unless given (the seeds' verdicts on 2022 events were published
+    then, and their pages and ClaimReviews say so). Editors and up; InvalidTransition
+    when it is not a draft; StaleVersion. Commits."""
     require(actor, Action.PUBLISH)
-    now = utcnow()
+    now = published_at or utcnow()
     with transaction(actor=actor, reason="published"):
         lock_for_change(verdict, expected_version=expected_version)
         check_verdict_move(verdict, "publish")
@@ -160,10 +164,12 @@ def publish(verdict: Verdict, *, actor: User, expected_version: int | None = Non
 def _append_version(
     verdict: Verdict, actor: User, state: VerdictState, reason: str,
     rating_value: int, rationale: str, evidence: list[VerdictEvidence],
+    published_at: datetime | None = None,
 ) -> VerdictVersion:
     version = VerdictVersion(
         number=verdict.current_version + 1, state=state, rating_value=rating_value,
-        rationale=rationale, reason=reason, author=actor, published_at=utcnow(),
+        rationale=rationale, reason=reason, author=actor,
+        published_at=published_at or utcnow(),
         evidence=evidence,
     )
     verdict.versions.append(version)
@@ -188,11 +194,12 @@ def correct(
     rationale: str | None = None,
     evidence: list[dict[str, Any]] | None = None,
     expected_version: int | None = None,
+    published_at: datetime | None = None,
 ) -> Verdict:
     """Publish a new version of a published verdict, with its reason; the old one stays
-    in the public history. Editors and up; ValidationError without a reason or with a bad
-    rating or evidence; InvalidTransition when it is not published; StaleVersion.
-    Commits."""
+    in the public history (`published_at` as for `publish`). Editors and up;
+    ValidationError without a reason or with a bad rating or evidence; InvalidTransition
+    when it is not published; StaleVersion. Commits."""
     require(actor, Action.CORRECT)
     reason = _require_reason(reason)
     with transaction(actor=actor, reason=reason):
@@ -203,7 +210,8 @@ def correct(
                       else previous.rating_value)
         new_evidence = _evidence(evidence) if evidence is not None else _copy_evidence(previous)
         _append_version(verdict, actor, VerdictState.PUBLISHED, reason, new_rating,
-                        rationale if rationale is not None else previous.rationale, new_evidence)
+                        rationale if rationale is not None else previous.rationale, new_evidence,
+                        published_at)
     return verdict
 
 

@@ -621,3 +621,9 @@ class DeleteForm(VersionedForm):
 
 class RestoreForm(FlaskForm):
     reason = StringField("Reason", validators=[fits(Revision.reason)], filters=[clean])
+
+
+class RepeatForm(FlaskForm):
+    """"This repeats it": the claim on the page repeats the one the button stands by."""
+
+    original_claim_id = HiddenField(validators=[InputRequired()], filters=[to_id])

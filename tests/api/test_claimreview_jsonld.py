@@ -30,7 +30,7 @@ CONTEXT = json.loads((Path(__file__).parent.parent / "data" / "schemaorg-context
 # restricted to those this test may meet, and what each must hold.
 THING = {"name", "alternateName", "description", "url"}
 CREATIVE_WORK = THING | {"author", "datePublished", "dateModified", "headline",
-                         "publisher"}
+                         "inLanguage", "publisher"}
 ALLOWED = {
     "ClaimReview": CREATIVE_WORK | {"claimReviewed", "itemReviewed", "reviewRating"},
     "Claim": CREATIVE_WORK | {"appearance", "firstAppearance"},
@@ -133,6 +133,7 @@ def test_an_anonymous_sources_account_is_the_outlets_claim(client, seeded):
     assert [text_of(rating, f) for f in ("ratingValue", "bestRating", "worstRating")] == \
         [3, 5, 1]
     assert text_of(rating, "alternateName") == text_of(rating, "name") == "Unsupported"
+    assert text_of(node, "datePublished") == "2022-01-29"  # the seed file's date
     # the claim is CNN's: an Organization, never an anonymous "Person"
     item = one(node, "itemReviewed")
     author = one(item, "author")

@@ -52,6 +52,10 @@ STATE_RULES = re.compile("|".join([
     r"quote \d+ is not part of claim \d+",  # a link's quote belongs to its target claim
     r"would make a cycle",  # a source's chain of affiliations
     r"invalid cursor",  # an opaque cursor the API did not hand out
+    r"Not a cursor this API handed out\.",  # the same, as said now
+    r"same as the claim",  # a claim repeating itself
+    r"same as name",  # an alias that is the name itself
+    r"no URL to capture",  # a capture of a document logged without a URL
     r"same as from_claim_id",  # a link from a claim to itself
     r"listed twice",  # a claim's appearances name each document once
 ]))

@@ -12,6 +12,7 @@ def register_views() -> None:
         documents,
         events,
         home,
+        known,
         records,
         sources,
         verdicts,

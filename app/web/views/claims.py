@@ -11,6 +11,7 @@ from app.reads import listings
 from app.services import claims as claim_service
 from app.services import policy
 from app.services.errors import NotFound
+from app.services.known import known_panel
 from app.services.policy import Action
 from app.web import drafting
 from app.web.auth import actor, requires, viewer
@@ -27,7 +28,8 @@ def claim(claim_id: int):
         page = listings.claim_page(claim_id, include_drafts=viewer().sees_drafts)
     except NotFound as exc:
         return deleted_or_404(Claim, claim_id, exc)
-    return render_template("claims/show.html", page=page, claim=page.claim)
+    panel = known_panel(page.claim, staff=viewer().sees_drafts)
+    return render_template("claims/show.html", page=page, claim=page.claim, known=panel)
 
 
 @bp.route("/disputes/<int:dispute_id>/claims/new", methods=["GET", "POST"])
@@ -44,6 +46,11 @@ def new_claim(dispute_id: int):
         claim = attempt(form, lambda: claim_service.add_claim(dispute.id, actor=actor(), **data))
         if claim is not None:
             flash("Account added.", "success")
+            if known_panel(claim, staff=True).candidates:
+                # has it been checked before? the claim's page lists what it may repeat
+                flash("It looks like a claim logged before: if it repeats one, confirm it "
+                      "below.", "info")
+                return redirect(url_for("web.claim", claim_id=claim.id, _anchor="known"))
             return redirect(url_for("web.dispute", dispute_id=dispute.id,
                                     _anchor=f"claim-{claim.id}"))
     return render_form("claims/form.html", form=form, dispute=dispute, claim=None)
