@@ -36,7 +36,10 @@ def test_screenshots_at_desk_and_phone_widths(page, seeded):
         path = ARTIFACTS / f"dispute-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
-    (ARTIFACTS / "dispute-390-screens.txt").write_text(f"{_screens(page):.2f}\n")
+    top = page.locator("#our-verdict").bounding_box()["y"]
+    (ARTIFACTS / "dispute-390-screens.txt").write_text(
+        f"page height at 390x844: {_screens(page):.2f} screens; "
+        f"'Our verdict' block top at {top:.0f}px\n")
 
 
 def test_on_a_phone_our_verdict_is_on_the_first_screen_and_said_once(page, seeded):
