@@ -66,7 +66,8 @@ class DisputeQuery(PageArgs):
 
 class StateChangeSchema(Schema):
     state = Enum(DisputeState, required=True)
-    reason = Prose(max_length(Revision.reason), load_default="")
+    reason = Prose(max_length(Revision.reason), min_length=1, required=True, metadata={
+        "description": "Why: shown publicly on the dispute's page and in its history."})
 
 
 # -- the whole dispute (read only) ------------------------------------------------------

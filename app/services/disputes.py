@@ -8,6 +8,7 @@ from typing import Any
 from app.extensions import db
 from app.models import Dispute, DisputeState, Event, User
 from app.services.claims import build_claim
+from app.services.errors import ValidationError
 from app.services.policy import Action, lock_for_change, require, resolve
 from app.services.uow import transaction
 
@@ -53,8 +54,12 @@ def change_dispute_state(
     expected_version: int | None = None,
 ) -> Dispute:
     """Move a dispute between open, contested, conceded, ... states. Editors and up
-    (PermissionDenied); StaleVersion. Commits, with `reason` in the change log."""
+    (PermissionDenied); StaleVersion; ValidationError without a `reason` (readers are
+    shown why). Commits, with `reason` in the change log."""
     require(actor, Action.CHANGE_STATE)
+    if not (reason or "").strip():
+        raise ValidationError("Say why the dispute's state changes: readers are shown it.",
+                              {"reason": ["required"]})
     with transaction(actor=actor, reason=reason):
         lock_for_change(dispute, expected_version=expected_version)
         dispute.state = DisputeState(state)

@@ -13,6 +13,7 @@ import re
 from datetime import UTC
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from werkzeug.urls import iri_to_uri
 from wtforms import Form
@@ -69,6 +70,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import CONTROL_CHARACTERS, SLUG_PATTERN, URL_PATTERN, max_length
+from app.models.known import LANGUAGE_PATTERN
 from app.web.templating import label
 
 SLUG = Regexp(SLUG_PATTERN,
@@ -364,6 +366,13 @@ class ClaimFields(Form):
                                    choices=enum_choices(DatePrecision),
                                    default=DatePrecision.DAY.value)
     first_appearance_id = IdSelectField("First appeared in")
+    language = StringField(
+        "Language", default=lambda: current_app.config["DEFAULT_LANGUAGE"],
+        validators=[Optional(), fits(Claim.language),
+                    Regexp(LANGUAGE_PATTERN, message="a language tag such as en, uk or pt-BR")],
+        filters=[clean], render_kw={"autocomplete": "off", "spellcheck": "false"},
+        description="The language the account was made in (a BCP-47 tag: en, uk, ru, "
+                    "pt-BR); repeats are matched within it.")
 
     def is_blank(self) -> bool:
         """An untouched extra account in the new-dispute form is ignored."""
@@ -379,6 +388,7 @@ class ClaimFields(Form):
             "stated_at": self.stated_at.data,
             "stated_precision": DatePrecision(self.stated_precision.data),
             "first_appearance_id": self.first_appearance_id.data,
+            "language": self.language.data or current_app.config["DEFAULT_LANGUAGE"],
             "attributions": [
                 {"source_id": entry.source_id.data,
                  "relation": entry.relation.data or "citing"}

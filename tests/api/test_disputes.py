@@ -128,15 +128,20 @@ def test_nested_bad_input_names_the_nested_field(client, world, journalist):
 def test_editors_change_the_state_with_if_match(client, world, journalist, editor):
     url = f"{URL}/{world.dispute_id}"
     tag = etag(client, url)
-    denied = client.post(url + "/state", json={"state": "contested"},
+    denied = client.post(url + "/state", json={"state": "contested", "reason": "denied"},
                          headers=with_if_match(journalist.headers, tag))
     assert denied.status_code == 403
-    assert client.post(url + "/state", json={"state": "contested"},
+    assert client.post(url + "/state", json={"state": "contested", "reason": "denied"},
                        headers=editor.headers).status_code == 428
+    # a state change says why (readers are shown it)
+    unexplained = client.post(url + "/state", json={"state": "contested"},
+                              headers=with_if_match(editor.headers, tag))
+    assert unexplained.status_code == 422
+    assert "reason" in unexplained.get_json()["error"]["fields"]
     changed = client.post(url + "/state", json={"state": "contested", "reason": "denied"},
                           headers=with_if_match(editor.headers, tag))
     assert changed.status_code == 200 and changed.get_json()["state"] == "contested"
-    stale = client.post(url + "/state", json={"state": "resolved"},
+    stale = client.post(url + "/state", json={"state": "resolved", "reason": "settled"},
                         headers=with_if_match(editor.headers, tag))
     assert stale.status_code == 412
     assert client.get(URL + "?state=contested").get_json()[0]["id"] == world.dispute_id

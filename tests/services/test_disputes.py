@@ -161,10 +161,21 @@ def test_readers_cannot_write(reader):
         event_service.create_event(actor=reader.user, slug="x", title="x")
 
 
+def test_a_state_change_says_why(world, editor):
+    dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="w",
+                                   question="q")
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as refused:
+            disputes.change_dispute_state(dispute, "resolved", actor=editor.user, reason=reason)
+        assert "reason" in refused.value.fields
+    db.session.expire_all()
+    assert db.session.get(Dispute, dispute.id).state is DisputeState.OPEN
+
+
 def test_unknown_state_is_refused(world, editor):
     dispute = disputes.log_dispute(actor=world["actor"], event_id=world["event"].id, slug="s",
                                    question="q")
     with pytest.raises(ValueError):
-        disputes.change_dispute_state(dispute, "settled", actor=editor.user)
+        disputes.change_dispute_state(dispute, "settled", actor=editor.user, reason="why")
     db.session.expire_all()
     assert db.session.get(Dispute, dispute.id).state is DisputeState.OPEN

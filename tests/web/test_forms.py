@@ -353,6 +353,25 @@ def test_edit_a_claims_chain_and_appearances(as_journalist, seeded):
     assert claim.independent_sources == 2
 
 
+def test_a_claims_language_is_chosen_on_its_form(as_journalist, seeded):
+    claim = claim_where("prepare for")
+    page = as_journalist.get(f"/claims/{claim.id}/edit").get_data(as_text=True)
+    assert 'name="language"' in page and 'value="en"' in page
+    fields = {
+        "lock_version": str(claim.lock_version), "claimant_id": str(claim.claimant_id),
+        "statement": claim.statement, "kind": claim.kind.value,
+        "sourcing_level": claim.sourcing_level.value, "independent_sources": "1",
+        "stated_precision": "day",
+    }
+    refused = submit(as_journalist, f"/claims/{claim.id}/edit", {**fields, "language": "not a tag"})
+    assert refused.status_code == 422
+    assert "a language tag such as en, uk or pt-BR" in refused.get_data(as_text=True)
+    response = submit(as_journalist, f"/claims/{claim.id}/edit", {**fields, "language": "uk"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Claim, claim.id).language == "uk"
+
+
 # -- verdicts -------------------------------------------------------------------------------
 
 
