@@ -40,6 +40,20 @@ _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
                     r'|name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture
+def as_journalist(client, journalist):
+    """The test client, signed in as a journalist."""
+    sign_in(client, journalist)
+    return client
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    """The test client, signed in as an editor."""
+    sign_in(client, editor)
+    return client
+
+
 def csrf_token(client, url: str = "/sign-in") -> str:
     """The CSRF token a page hands the browser (tokens are bound to the session)."""
     page = client.get(url)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Claim, Dispute, Document, Event, Source, Verdict
 from tests.api.test_bad_input import HUGE, arabic
-from tests.web.conftest import csrf_token, field_error, sign_in, submit
+from tests.web.conftest import csrf_token, field_error, submit
 from tests.web.test_forms import account, new_dispute_form
 
 
@@ -20,12 +20,6 @@ def arabic_raw(number: int) -> str:
 
 def first(model) -> int:
     return db.session.scalar(sa.select(model.id).order_by(model.id).limit(1))
-
-
-@pytest.fixture
-def as_journalist(client, journalist):
-    sign_in(client, journalist)
-    return client
 
 
 def test_non_ascii_digits_in_a_page_path_are_404(client, seeded):

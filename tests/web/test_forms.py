@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -48,18 +47,6 @@ def count(model) -> int:
 
 def source_id(slug: str) -> int:
     return db.session.scalar(sa.select(Source.id).where(Source.slug == slug))
-
-
-@pytest.fixture
-def as_journalist(client, journalist):
-    sign_in(client, journalist)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    sign_in(client, editor)
-    return client
 
 
 # -- who may use the forms ------------------------------------------------------------

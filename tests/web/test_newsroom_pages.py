@@ -6,25 +6,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Document, Quote, QuoteIntegrity
 from tests.web.conftest import claim_where, dispute_id, field_error, sign_in, submit, text
-
-
-@pytest.fixture
-def as_journalist(client, journalist):
-    sign_in(client, journalist)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    sign_in(client, editor)
-    return client
-
 
 SACKED = "biden-warned-kyiv-could-be-sacked"
 
