@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from app.models import Alias, Review
-from app.models.base import max_length
+from app.models.base import MAX_ID, max_length
 from app.models.known import ALIAS_KINDS, LANGUAGE_PATTERN
 from app.schemas.common import Id, Integer, Language, Line, PageArgs, Schema, Text, Url
 from app.services.matching import MAX_LIMIT, MAX_TEXT, THRESHOLD
@@ -108,4 +108,4 @@ class AliasSchema(Schema):
 
 
 class AliasQuery(PageArgs):
-    source_id = Integer(validate=validate.Range(1, 2**63 - 1))
+    source_id = Integer(validate=validate.Range(1, MAX_ID))
