@@ -136,7 +136,8 @@ class Verdicts(MethodView):
         """Draft a verdict on a claim"""
         verdict = service.draft_verdict(data["claim_id"], data["rating_value"],
                                         data["rationale"], data["evidence"],
-                                        actor=auth.current_user())
+                                        actor=auth.current_user(),
+                                        language=data.get("language"))
         return answer(verdict.id, status=201,
                       headers={"Location": url_for("verdicts.verdict", record_id=verdict.id)})
 

@@ -19,6 +19,7 @@ from app.schemas.common import (
     Enum,
     Id,
     Integer,
+    Language,
     Prose,
     QueryId,
     RecordSchema,
@@ -132,6 +133,8 @@ class VerdictDraftSchema(Schema):
     rationale = Prose(max_length(Verdict.rationale), min_length=1, required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), load_default=list,
                            validate=validate.Length(max=100))
+    language = Language(metadata={"description": "The rationale's language (ClaimReview "
+                                                 "inLanguage); default DEFAULT_LANGUAGE."})
 
 
 class VerdictDraftPatchSchema(VerdictDraftSchema):
@@ -160,6 +163,8 @@ class VerdictSchema(RecordSchema):
                        "rating is not published any more."})
     rating_label = fields.String(dump_only=True, allow_none=True)
     rationale = fields.String(dump_only=True)
+    language = fields.String(dump_only=True, metadata={
+        "description": "BCP-47 tag of the rationale's language."})
     evidence = fields.List(fields.Nested(EvidenceSchema), dump_only=True)
     withdrawal_reason = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "Why it was withdrawn (withdrawn verdicts only): remove its rating."})

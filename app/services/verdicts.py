@@ -71,6 +71,7 @@ def draft_verdict(
     evidence: list[dict[str, Any]] = (),
     *,
     actor: User,
+    language: str | None = None,
 ) -> Verdict:
     """Draft a verdict on a claim (only staff see it until an editor publishes it).
     Journalists and up; ValidationError naming a claim, rating or evidence that does not
@@ -96,6 +97,8 @@ def draft_verdict(
         items = _evidence(evidence)
         verdict = Verdict(claim=claim, author=actor, state=VerdictState.DRAFT,
                           rating_value=rating_value, rationale=rationale, current_version=1)
+        if language:  # else the model's default, DEFAULT_LANGUAGE
+            verdict.language = language
         version = VerdictVersion(number=1, state=VerdictState.DRAFT, rating_value=rating_value,
                                  rationale=rationale, author=actor, evidence=items)
         verdict.versions.append(version)
@@ -115,6 +118,7 @@ def update_draft(
     rating_value: int | None = None,
     rationale: str | None = None,
     evidence: list[dict[str, Any]] | None = None,
+    language: str | None = None,
 ) -> Verdict:
     """Edit a draft in place (a published verdict is corrected instead). Journalists and
     up; InvalidTransition when it is no longer a draft; ValidationError naming a bad
@@ -128,6 +132,8 @@ def update_draft(
             verdict.rating_value = version.rating_value = _check_rating(rating_value)
         if rationale is not None:
             verdict.rationale = version.rationale = rationale
+        if language is not None:
+            verdict.language = language
         if evidence is not None:
             items = _evidence(evidence)
             if [_evidence_key(e) for e in items] != [_evidence_key(e) for e in version.evidence]:

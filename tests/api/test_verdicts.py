@@ -182,3 +182,25 @@ def test_drafts_can_be_deleted_and_restored(client, draft, journalist, editor):
     assert client.get(URL + "?include_deleted=true", headers=editor.headers).get_json()
     restored = client.post(url + "/restore", headers=editor.headers)
     assert restored.status_code == 200 and restored.get_json()["deleted_at"] is None
+
+
+def test_a_verdicts_language_is_set_when_drafting_and_goes_out_as_inlanguage(
+        client, world, journalist, editor):
+    refused = client.post(URL, json={"claim_id": world.claim_ids[0], "rating_value": 2,
+                                     "rationale": "Misleading.", "language": "not a tag"},
+                          headers=journalist.headers)
+    assert refused.status_code == 422 and "language" in refused.get_json()["error"]["fields"]
+    drafted = client.post(URL, json={"claim_id": world.claim_ids[0], "rating_value": 2,
+                                     "rationale": "Оманливо.", "language": "uk"},
+                          headers=journalist.headers)
+    assert drafted.status_code == 201 and drafted.get_json()["language"] == "uk"
+    verdict_id = drafted.get_json()["id"]
+    published = client.post(f"{URL}/{verdict_id}/publish", json={},
+                            headers=with_if_match(editor.headers, drafted.headers["ETag"]))
+    assert published.status_code == 200, published.get_json()
+    review = client.get(f"{URL}/{verdict_id}/claimreview").get_json()
+    assert review["inLanguage"] == "uk"
+    # left out, it is the configured default
+    other = client.post(URL, json={"claim_id": world.claim_ids[1], "rating_value": 4,
+                                   "rationale": "Accurate."}, headers=journalist.headers)
+    assert other.get_json()["language"] == client.application.config["DEFAULT_LANGUAGE"]
