@@ -22,7 +22,7 @@ class ContentGeneration(db.Model):
 
 class CacheKey(db.Model):
     """The generation of one dependency key (app/cache_keys.py): `any` (made by
-    migration 0010) moves on with every write that names what it wrote, and each key
+    migration 0009) moves on with every write that names what it wrote, and each key
     that write touched takes its new value."""
 
     __tablename__ = "cache_keys"

@@ -2,7 +2,7 @@
 
 SQLite: FTS5 tables (porter stemming) kept in step by triggers; PostgreSQL: GIN
 indexes on English tsvector expressions. Both made by migration 0002 (documents':
-0009). The WHERE clauses below repeat the indexed expressions exactly, so the indexes
+0010). The WHERE clauses below repeat the indexed expressions exactly, so the indexes
 are used.
 """
 
@@ -47,7 +47,7 @@ KINDS: dict[str, _Kind] = {
     "quote": _Kind("quotes", ("exact",), "t.exact", "c.dispute_id",
                    "JOIN claims c ON c.id = t.claim_id"),
     "source": _Kind("sources", ("name", "title", "description"), "t.name", "NULL"),
-    # documents' stored text (index: migration 0009)
+    # documents' stored text (index: migration 0010)
     "document": _Kind("documents", ("title", "text"), "t.title", "NULL"),
 }
 

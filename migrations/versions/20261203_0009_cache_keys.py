@@ -1,8 +1,8 @@
 """Cache keys: the generation of each record and table that cached answers show, so a
 write makes stale only the answers that show what it changed (app/cache_keys.py).
 
-Revision ID: 0010
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 06:30:00
 
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-03 06:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -3,8 +3,8 @@ GIN index on a tsvector expression, as migration 0002 does for the other kinds),
 half-filled forms are kept as drafts while their author creates a missing source or
 document (form_drafts, per user and token).
 
-Revision ID: 0009
-Revises: 0010
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 06:40:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0009"
-down_revision = "0010"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
