@@ -60,13 +60,16 @@ def _queries(url: str, n: int, seed: int = 13) -> list[tuple[str, int | None]]:
 
 
 def measure(url: str, queries: list[tuple[str, int | None]], cold: bool) -> dict:
-    os.environ["DATABASE_URL"] = url
-    os.environ["READ_CACHE_MAX_BYTES"] = "0"
     os.environ.setdefault("COUNTERCLAIM_ENV", "development")
     from app import create_app
     from app.services import matching
+    from config import config_from_env, normalise_database_url
 
-    app = create_app()
+    # The configuration read the environment when it was imported (by the generator,
+    # before this archive existed): this archive's URL and no cache are given here.
+    bench_config = type("BenchConfig", (config_from_env(),), {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "READ_CACHE_MAX_BYTES": 0})
+    app = create_app(bench_config)
     client = app.test_client()
     client.get("/api/v1/matches", query_string={"text": "troops border warned"})  # warm-up
     times, found = [], 0
