@@ -63,6 +63,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Per-worker cache of public reads, invalidated by every write (app/cache.py); 0: off.
+    # ClaimReviews per page of /feeds/claimreview.json (the next page: a Link header)
+    CLAIMREVIEW_FEED_PAGE = int(os.environ.get("CLAIMREVIEW_FEED_PAGE", 500))
     READ_CACHE_MAX_BYTES = int(os.environ.get("READ_CACHE_MAX_BYTES", 32 * 1024 * 1024))
     # A CDN or Varnish in front: the keys each commit touched are POSTed to this URL as
     # {"keys": [...]} and/or handed to this "module:function" (app/cache_keys.py).

@@ -15,12 +15,14 @@ import io
 from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.digits import whole_number
 from app.extensions import db
 from app.models import Claim, Verdict, VerdictState, VerdictVersion
-from app.query_args import canonical_query
+from app.query_args import canonical_query, query_args
+from app.services.errors import ValidationError
 from app.services.policy import PUBLIC_VERDICT_STATES, shows_rating
 
 bp = Blueprint("feeds", __name__)
@@ -127,27 +129,44 @@ def _cell(value) -> str:
 
 
 @bp.get("/feeds/claimreview.json")
+@query_args("page")
 def claimreview_feed() -> Response:
-    """Our published ClaimReviews as one schema.org DataFeed, the shape fact-check
-    aggregators read (and `flask reviews import` reads back): one DataFeedItem each."""
+    """Our published ClaimReviews as a schema.org DataFeed, the shape fact-check
+    aggregators read (and `flask reviews import` reads back): one DataFeedItem each,
+    oldest first, CLAIMREVIEW_FEED_PAGE to a page; `Link: <...?page=N>; rel="next"` names the
+    next page (a page of a DataFeed is a DataFeed too)."""
     from flask import json
 
     from app.services.claimreview import claimreview, has_claimreview, verdict_page_url
-    from app.services.known import repeats_of
+    from app.services.known import repeats_by_original
 
+    per_page = current_app.config["CLAIMREVIEW_FEED_PAGE"]
+    raw = request.args.get("page", "1")
+    try:
+        page = whole_number(raw)
+    except ValueError:
+        page = 0
+    if not 1 <= page <= 10**6:
+        raise ValidationError("The page must be a whole number from 1.",
+                              {"page": ["a whole number from 1 to 1000000"]})
     verdicts = db.session.scalars(
-        sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED)
+        sa.select(Verdict).where(Verdict.state == VerdictState.PUBLISHED,
+                                 Verdict.published_at.is_not(None))
         .options(selectinload(Verdict.claim).options(
             joinedload(Claim.claimant), selectinload(Claim.appearances),
             joinedload(Claim.first_appearance)), selectinload(Verdict.versions))
-        .order_by(Verdict.id)).all()
+        .order_by(Verdict.id).offset((page - 1) * per_page).limit(per_page + 1)
+    ).all()
+    more = len(verdicts) > per_page
+    verdicts = verdicts[:per_page]
+    repeats = repeats_by_original(v.claim_id for v in verdicts)
     elements = []
     newest = None
     for verdict in verdicts:
         if not has_claimreview(verdict):
             continue
         review = claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root,
-                             repeats=repeats_of(verdict.claim_id))
+                             repeats=repeats.get(verdict.claim_id, []))
         review.pop("@context", None)
         newest = max(newest or verdict.updated_at, verdict.updated_at)
         elements.append({"@type": "DataFeedItem", "dateModified": verdict.updated_at.isoformat(),
@@ -158,6 +177,9 @@ def claimreview_feed() -> Response:
     if newest is not None:
         feed["dateModified"] = newest.isoformat()
     response = Response(json.dumps(feed), mimetype="application/ld+json")
+    if more:
+        response.headers["Link"] = (
+            f'<{url_for("feeds.claimreview_feed", page=page + 1, _external=True)}>; rel="next"')
     response.cache_control.public = True
     response.cache_control.max_age = 60
     response.add_etag()

@@ -9,15 +9,17 @@ feed entry comes round again: app/services/feed_order.py watches repeats links).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
     Alias,
     Claim,
+    ClaimAppearance,
     Link,
     LinkScope,
     LinkType,
@@ -80,11 +82,26 @@ def confirm_repeat(claim_id: int, original_claim_id: int, *, actor: User,
 
 def repeats_of(claim_id: int) -> list[Claim]:
     """The live claims confirmed as repeats of `claim_id`, oldest first."""
-    return list(db.session.scalars(
-        sa.select(Claim).join(Link, Link.from_claim_id == Claim.id)
-        .where(Link.to_claim_id == claim_id, Link.type == LinkType.REPEATS,
+    return repeats_by_original([claim_id]).get(claim_id, [])
+
+
+def repeats_by_original(claim_ids: Iterable[int]) -> dict[int, list[Claim]]:
+    """The live confirmed repeats of each of `claim_ids`, oldest first, with where they
+    appeared (for ClaimReview's `appearance`): two queries however many."""
+    ids = list(claim_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[Claim]] = {}
+    rows = db.session.execute(
+        sa.select(Link.to_claim_id, Claim).join(Link, Link.from_claim_id == Claim.id)
+        .where(Link.to_claim_id.in_(ids), Link.type == LinkType.REPEATS,
                Link.deleted_at.is_(None))
-        .order_by(Claim.id)))
+        .options(joinedload(Claim.first_appearance),
+                 selectinload(Claim.appearances).joinedload(ClaimAppearance.document))
+        .order_by(Claim.id))
+    for original_id, repeat in rows:
+        found.setdefault(original_id, []).append(repeat)
+    return found
 
 
 def add_alias(*, actor: User, name: str, alias: str, kind: str = "spelling",

@@ -63,3 +63,20 @@ def test_our_claimreviews_as_a_datafeed_read_back_by_the_importer(client, editor
     assert (review.publisher, review.rating_value, review.rating_text) == (
         "Counterclaim", 1.0, "False")
     assert db.session.scalar(db.select(db.func.count()).select_from(Verdict)) == 1
+
+
+def test_the_datafeed_comes_in_pages_named_by_link_headers(client, editor):
+    ids = log_claims(editor.user, [f"Claim number {n} about the troops." for n in range(5)])
+    for claim_id in ids:
+        publish_verdict(editor.user, claim_id, rating=2)
+    client.application.config["CLAIMREVIEW_FEED_PAGE"] = 2
+    seen, url = [], "/feeds/claimreview.json"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.data[:300]
+        seen += [e["item"][0]["url"] for e in response.get_json()["dataFeedElement"]]
+        link = response.headers.get("Link")
+        url = link[1:link.index(">")].removeprefix("http://localhost") if link else None
+    assert len(seen) == len(set(seen)) == 5
+    bad = client.get("/feeds/claimreview.json?page=0")
+    assert bad.status_code == 422 and "page must be a whole number" in bad.get_data(as_text=True)
