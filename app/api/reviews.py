@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.api import auth
+from app.api import resource as rec
 from app.api.base import ApiBlueprint
 from app.api.pagination import paginated
 from app.models import Alias, Review
@@ -27,10 +28,7 @@ class Reviews(MethodView):
     @paginated
     def get(self, query):
         """List imported fact-checks"""
-        auth.viewer(include_deleted=query.pop("include_deleted", False))
-        stmt = sa.select(Review)
-        if query.get("updated_since") is not None:
-            stmt = stmt.where(Review.updated_at >= query["updated_since"])
+        stmt = rec.listing(sa.select(Review), Review, query)
         for column in ("publisher", "language"):
             if query.get(column) is not None:
                 stmt = stmt.where(getattr(Review, column) == query[column])
@@ -52,10 +50,7 @@ class Aliases(MethodView):
     @paginated
     def get(self, query):
         """List aliases of names"""
-        auth.viewer(include_deleted=query.pop("include_deleted", False))
-        stmt = sa.select(Alias)
-        if query.get("updated_since") is not None:
-            stmt = stmt.where(Alias.updated_at >= query["updated_since"])
+        stmt = rec.listing(sa.select(Alias), Alias, query)
         if query.get("source_id") is not None:
             stmt = stmt.where(Alias.source_id == query["source_id"])
         return stmt.order_by(Alias.id)
