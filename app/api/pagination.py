@@ -3,14 +3,15 @@
 Page lists: the view returns a filtered, ordered `select()`; `paginated` counts it,
 fetches one page and answers with `Link` (first/prev/next/last, RFC 8288) and
 `X-Total-Count` headers. The feed: `keyset_page` walks (updated_at, id) from an opaque
-cursor, so a consumer never misses or repeats a row while rows change between pages.
+cursor, so a consumer never misses or repeats a row while rows change between pages; its
+position and size are bound parameters, so each page of a feed runs the same statement.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ from flask import request
 from app.errors import validation_message
 from app.extensions import db
 from app.models.base import MAX_ID
+from app.reads.rows import read
 from app.services.errors import ValidationError
 
 PAGE_HEADERS = {
@@ -100,18 +102,40 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ValidationError(validation_message(fields), fields) from None
 
 
-def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int):
-    """One batch of `stmt` (a select of rows with `updated_at` and `id` columns of
-    `model`) in (updated_at, id) order after `cursor`; returns the rows, the cursor to
-    resume from, and whether more may follow."""
+def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int,
+                params: Mapping[str, Any] | None = None):
+    """One batch of `stmt` (a read model's select of rows with `updated_at` and `id`
+    columns of `model`, its visibility written into it: it runs as Core, `rows.read`) in
+    (updated_at, id) order after `cursor`, with `params` bound; returns the rows, the
+    cursor to resume from, and whether more may follow."""
+    values = {**(params or {}), "keyset_limit": limit}
     if cursor:
-        when, last_id = decode_cursor(cursor)
+        values["keyset_at"], values["keyset_id"] = decode_cursor(cursor)
+    items = read(_keyset(stmt, model, after=bool(cursor)), values)
+    next_cursor = encode_cursor(items[-1].updated_at, items[-1].id) if items else cursor
+    return items, next_cursor, len(items) == limit
+
+
+# (id of the statement, after a cursor?) -> (the statement, its keyset form): built once
+# per statement (the read models build theirs once), so SQLAlchemy works out each one's
+# cache key once, not at every request. The statement is held, so its id is not reused.
+_KEYSET: dict[tuple[int, bool], tuple[sa.Select, sa.Select]] = {}
+
+
+def _keyset(stmt: sa.Select, model, *, after: bool) -> sa.Select:
+    found = _KEYSET.get((id(stmt), after))
+    if found is not None and found[0] is stmt:
+        return found[1]
+    keyset = stmt
+    if after:
         # A row-value comparison, not (a > x OR a = x AND id > y): both databases seek
         # the (updated_at, id) index to the cursor, where the OR form reads the index
         # from its start (deep pages of the feed would cost more and more).
-        stmt = stmt.where(sa.tuple_(model.updated_at, model.id) > sa.tuple_(
-            sa.literal(when, model.updated_at.type), sa.literal(last_id, model.id.type)))
-    stmt = stmt.order_by(model.updated_at, model.id).limit(limit)
-    items = db.session.execute(stmt).all()
-    next_cursor = encode_cursor(items[-1].updated_at, items[-1].id) if items else cursor
-    return items, next_cursor, len(items) == limit
+        keyset = keyset.where(sa.tuple_(model.updated_at, model.id) > sa.tuple_(
+            sa.bindparam("keyset_at", type_=model.updated_at.type),
+            sa.bindparam("keyset_id", type_=model.id.type)))
+    keyset = keyset.order_by(model.updated_at, model.id).limit(sa.bindparam("keyset_limit"))
+    if len(_KEYSET) >= 512:  # statements built per request would pass through: a bound
+        _KEYSET.clear()
+    _KEYSET[(id(stmt), after)] = (stmt, keyset)
+    return keyset

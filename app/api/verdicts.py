@@ -22,7 +22,6 @@ from app.models import (
     Claim,
     ClaimAppearance,
     ClaimAttribution,
-    Dispute,
     Document,
     Verdict,
     VerdictState,
@@ -89,11 +88,6 @@ def written(verdict: Verdict):
     return answer(verdict.id)
 
 
-def visible_rows(include_deleted: bool) -> sa.Select:
-    """The verdict rows this caller may see (`verdict_reads.visible_rows`)."""
-    return verdict_reads.visible_rows(auth.viewer(include_deleted=include_deleted))
-
-
 @blp.route("")
 class Verdicts(MethodView):
     @blp.arguments(FeedQuery, location="query")
@@ -110,17 +104,10 @@ class Verdicts(MethodView):
         position in (updated_at, id) stays put while editors correct and withdraw, where
         a page number shifts under a sync and skips or repeats verdicts.
         """
-        stmt = visible_rows(query["include_deleted"])
-        if query.get("updated_since") is not None:
-            stmt = stmt.where(Verdict.updated_at >= query["updated_since"])
-        filters = {"state": Verdict.state, "rating_value": Verdict.rating_value,
-                   "claim_id": Verdict.claim_id, "dispute_id": Claim.dispute_id,
-                   "claimant_id": Claim.claimant_id, "event_id": Dispute.event_id}
-        for name, column in filters.items():
-            if query.get(name) is not None:
-                stmt = stmt.where(column == query[name])
+        viewer = auth.viewer(include_deleted=query["include_deleted"])
+        stmt, params = verdict_reads.feed_rows(viewer, query)
         rows, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
-                                         limit=query["limit"])
+                                         limit=query["limit"], params=params)
         headers = {}
         if cursor:
             headers["X-Next-Cursor"] = cursor

@@ -1,11 +1,25 @@
 """Row values as the API's schemas dump them, for the read models that skip the ORM
-(verdicts.py, disputes.py)."""
+(verdicts.py, disputes.py), and how those read models run their statements.
+
+A read model's statement runs on the request session's connection as plain Core
+(`read`): no ORM objects, no per-execution ORM compile step and no session hook. The
+session's soft-delete hook (app/services/policy.py) therefore never sees it, so such a
+statement carries its visibility itself: `hide_deleted` writes `deleted_at IS NULL` for
+every soft-deleting table it reads, aliases included, as the hook's loader criteria do
+(tests/services/test_verdict_reads.py holds each kind of deleted record out).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from app.extensions import db
+from app.models.base import SoftDeleteMixin
 from app.services.differences import FIELDS as DIFFERENCE_FIELDS
 
 # RecordSchema's fields: every stored record shows them.
@@ -30,3 +44,42 @@ def differences(value: list[dict] | None) -> list[dict] | None:
     if value is None:
         return None
     return [{key: item.get(key) for key in DIFFERENCE_FIELDS} for item in value]
+
+
+# -- running a read model's statement ---------------------------------------------------
+
+
+def _soft_deleting_tables() -> frozenset[sa.Table]:
+    return frozenset(mapper.local_table for mapper in db.Model.registry.mappers
+                     if issubclass(mapper.class_, SoftDeleteMixin))
+
+
+def _from_tables(clause: sa.FromClause):
+    """The tables (or aliases of tables) a FROM clause joins, left to right."""
+    if isinstance(clause, sa.Join):
+        yield from _from_tables(clause.left)
+        yield from _from_tables(clause.right)
+    else:
+        yield clause
+
+
+def hide_deleted(stmt: sa.Select) -> sa.Select:
+    """`stmt` without the soft-deleted rows of any table its FROM clause reads (each
+    alias of one too): what the session's soft-delete hook adds to ORM statements, written
+    into the statement, for running it with `read`. A subquery's tables are not looked
+    into: a read model's statements join tables."""
+    soft = _soft_deleting_tables()
+    hidden = []
+    for clause in stmt.get_final_froms():
+        for table in _from_tables(clause):
+            base = table.element if isinstance(table, sa.Alias) else table
+            if base in soft:
+                hidden.append(table.c.deleted_at.is_(None))
+    return stmt.where(*hidden) if hidden else stmt
+
+
+def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None) -> list[Row]:
+    """The rows of a read model's statement (visibility written into it: `hide_deleted`),
+    run as Core on the session's connection — the request's transaction, so a write's
+    answer sees what it wrote."""
+    return db.session.connection().execute(stmt, params).all()

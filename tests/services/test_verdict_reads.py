@@ -160,3 +160,27 @@ def test_a_verdict_names_its_claim_and_pages_so_consumers_need_no_other_call(cli
             assert page.status_code == 200
             assert claim.statement.split('"')[0].strip() in html.unescape(
                 page.get_data(as_text=True))
+
+
+def test_a_verdict_is_hidden_with_its_deleted_claim_dispute_or_itself(client, seeded):
+    # The rows are read as Core (app/reads/rows.py): the soft-delete filter is written
+    # into the statement, for each table it reads, and must hide each kind of record.
+    published = db.session.scalars(sa.select(Verdict).where(
+        Verdict.state == VerdictState.PUBLISHED).order_by(Verdict.id)).all()
+    assert len(published) >= 3
+    targets = [(Verdict, published[0].id, published[0].id),
+               (Claim, published[1].claim_id, published[1].id),
+               (type(published[2].claim.dispute), published[2].claim.dispute_id,
+                published[2].id)]
+    for model, record_id, verdict_id in targets:
+        # Given a published verdict, read by a consumer
+        assert client.get(f"{FEED}/{verdict_id}").status_code == 200
+        # When the record it stands on (or it) is soft-deleted under the app
+        db.session.execute(sa.update(model).where(model.id == record_id)
+                           .values(deleted_at=utcnow()))
+        db.session.commit()
+        # Then the verdict is gone from its detail and from the feed (filtered or not)
+        assert client.get(f"{FEED}/{verdict_id}").status_code == 404, model
+        assert verdict_id not in {v["id"] for v in _feed(client)}, model
+        claim_id = db.session.get(Verdict, verdict_id).claim_id
+        assert _feed(client, query=f"&claim_id={claim_id}") == [], model
