@@ -54,7 +54,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.web import register_web
 
     register_api(app)  # /api/v1 (flask-smorest)
-    register_web(app)  # HTML pages, sign-in, CSRF, security headers
+    register_web(app)  # HTML pages, sign-in, CSRF, rate limits, security headers
+    from app.extensions import CookieSessions, limit_writes_only
+
+    limit_writes_only(app)  # the limiter's request hooks run for writes alone
+    app.session_interface = CookieSessions()
 
     from app.cli import register_cli
 

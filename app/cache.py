@@ -199,7 +199,9 @@ class PublicReadCache:
         """Run the app for the full answer, noting what it read; label it with its keys
         and keep it if it is public. The client's If-None-Match is judged afterwards,
         against whatever the app answered."""
-        inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
+        inner = environ
+        if "HTTP_IF_NONE_MATCH" in environ:
+            inner = {k: v for k, v in environ.items() if k != "HTTP_IF_NONE_MATCH"}
         captured: dict[str, Any] = {}
 
         def capture(status, headers, exc_info=None):
@@ -300,6 +302,7 @@ def install_read_cache(app: Flask) -> None:
         # A public read depends on the tables its statements read. A record already in
         # the session (a request inside an app context that loaded it earlier, as a
         # script or a test does) would be shown without a statement, and the answer
-        # would not depend on it: expired, it is read again, and noted.
-        if cache_keys.is_reading():
+        # would not depend on it: expired, it is read again, and noted. (No session yet,
+        # as in a served request: nothing to expire, and none is made.)
+        if cache_keys.is_reading() and db.session.registry.has():
             db.session.expire_all()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import partial, wraps
 
+from flask import Flask, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -37,13 +40,57 @@ csrf = CSRFProtect()  # forms; the bearer-token API blueprints are exempted
 limiter = Limiter(key_func=get_remote_address)
 
 
+READS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
 @limiter.request_filter
 def _reads_are_not_limited() -> bool:
-    """Every limit is on a write (sign-in attempts, API writes): reads skip the limiter's
-    per-request work altogether."""
-    from flask import request
+    """Every limit is on a write (sign-in attempts, API writes): reads are exempt."""
+    return request.method in READS
 
-    return request.method in ("GET", "HEAD", "OPTIONS")
+
+def limit_writes_only(app: Flask) -> None:
+    """Run Flask-Limiter's per-request hooks (before, after and teardown of every request)
+    for writes only. No limit applies to a read (`_reads_are_not_limited`; there are no
+    default or application-wide limits), so on a read they only found that out again and
+    kept a per-request context for it. Called by the app factory after `limiter.init_app`;
+    fails at start-up if Flask-Limiter ever registers its hooks differently."""
+    if limiter not in app.extensions.get("limiter", ()):
+        return  # RATELIMIT_ENABLED off: the limiter installed no hooks
+    before = limiter._check_request_limit
+    teardown = limiter._Limiter__release_context
+
+    def is_after(hook) -> bool:
+        return isinstance(hook, partial) and hook.args == (limiter,)
+
+    def on_writes(hook, *, returns_first: bool):
+        @wraps(hook)
+        def run(*args):
+            if request.method in READS:
+                return args[0] if returns_first else None
+            return hook(*args)
+
+        return run
+
+    hooks = ((app.before_request_funcs, lambda h: h == before, False),
+             (app.after_request_funcs, is_after, True),
+             (app.teardown_request_funcs, lambda h: h == teardown, False))
+    for registry, matches, returns_first in hooks:
+        funcs = registry.get(None, [])
+        found = [i for i, hook in enumerate(funcs) if matches(hook)]
+        if len(found) != 1:
+            raise RuntimeError("Flask-Limiter's request hooks are not where expected")
+        funcs[found[0]] = on_writes(funcs[found[0]], returns_first=returns_first)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without making a signing serializer for a request
+    that sent no session cookie (most reads): its session starts empty either way."""
+
+    def open_session(self, app: Flask, req) -> SecureCookieSession | None:
+        if app.secret_key and not req.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, req)
 
 
 # Execution option of a connection whose transaction will write: on SQLite it begins with

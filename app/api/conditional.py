@@ -79,16 +79,30 @@ def finalize(response: Response) -> Response:
         return response
     if response.mimetype not in CONDITIONAL_TYPES:
         return response
-    response.set_etag(make_etag(response.get_data(), g.get("etag_version")))
+    etag = make_etag(response.get_data(), g.get("etag_version"))
+    response.set_etag(etag)
     if request.method not in ("GET", "HEAD"):
         return response
-    response.vary.add("Authorization")
-    if current_user() is None:
-        response.cache_control.public = True
-        response.cache_control.max_age = current_app.config["API_PUBLIC_MAX_AGE"]
+    headers = response.headers
+    # Written as werkzeug's header objects write them, without parsing the headers
+    # first when the view set none of them (every view so far).
+    if "Vary" in headers:
+        response.vary.add("Authorization")
     else:
-        response.cache_control.private = True
-        response.cache_control.no_store = True
-    if request.if_none_match.contains_weak(response.get_etag()[0]):
+        headers["Vary"] = "Authorization"
+    public = current_user() is None
+    if "Cache-Control" in headers:
+        if public:
+            response.cache_control.public = True
+            response.cache_control.max_age = current_app.config["API_PUBLIC_MAX_AGE"]
+        else:
+            response.cache_control.private = True
+            response.cache_control.no_store = True
+    else:
+        headers["Cache-Control"] = (
+            f"public, max-age={current_app.config['API_PUBLIC_MAX_AGE']}" if public
+            else "private, no-store")
+    if ("HTTP_IF_NONE_MATCH" in request.environ
+            and request.if_none_match.contains_weak(etag)):
         response.status_code = 304  # werkzeug sends no body (nor entity headers) with it
     return response

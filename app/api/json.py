@@ -67,7 +67,21 @@ class OrjsonProvider(DefaultJSONProvider):
 
 class JsonBodyParser(FlaskParser):
     """webargs' Flask parser, reading JSON bodies with the app's provider (orjson) rather
-    than webargs' own `json.loads`, so a body that cannot be read is a 400, never a 500."""
+    than webargs' own `json.loads`, so a body that cannot be read is a 400, never a 500.
+    A schema given as a class (`@blp.arguments(FeedQuery, ...)`) is made once, not for
+    every request: loading keeps no state in the schema."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[Schema], Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Request) -> Schema:
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
 
     def load_json(self, req: Request, schema: Schema) -> Any:
         if not core.is_json(req.mimetype):

@@ -26,15 +26,26 @@ CSP = "; ".join([
 CSP_API_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+# In the order they are added, each unless the answer set its own.
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+_NAMES = frozenset(name.lower() for name, _ in HEADERS)
+
+
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    csp = CSP_API_DOCS if request.path.startswith("/api/docs") else CSP
-    headers.setdefault("Content-Security-Policy", csp)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    present = {name.lower() for name, _ in headers} & _NAMES
+    for name, value in HEADERS:
+        if name.lower() not in present:
+            if value is CSP and request.path.startswith("/api/docs"):
+                value = CSP_API_DOCS
+            headers.add(name, value)
     return response
 
 
