@@ -12,7 +12,7 @@ every soft-deleting table it reads, aliases included, as the hook's loader crite
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,28 @@ RECORD_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "lock_version"
 def iso(value: datetime | date | None) -> str | None:
     """As marshmallow's DateTime and Date fields dump it."""
     return value.isoformat() if value is not None else None
+
+
+def stamp(column: Any, name: str | None = None) -> sa.ColumnElement:
+    """A UTCDateTime column read as the database hands it over — SQLite's stored text,
+    PostgreSQL's datetime — for `iso_stamp`: the UTC datetime a dump would have made
+    only to write it out again is not made."""
+    return sa.type_coerce(column, sa.String).label(name or column.key)
+
+
+def iso_stamp(value: str | datetime | None) -> str | None:
+    """What `iso` gives for the UTCDateTime value of a `stamp` column: SQLite's text
+    (UTC, 'YYYY-MM-DD HH:MM:SS.ffffff' as SQLAlchemy stores it) rewritten; a datetime
+    (PostgreSQL) in UTC; any other text parsed as UTCDateTime reads it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] in " T" and value[19] == ".":
+            fraction = "" if value.endswith(".000000") else value[19:]
+            return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+        when = datetime.fromisoformat(value)
+        value = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    return value.astimezone(UTC).isoformat()
 
 
 def record_fields(row: Any) -> dict[str, Any]:

@@ -39,25 +39,25 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.reads.rows import hide_deleted, iso, read
+from app.reads.rows import hide_deleted, iso, iso_stamp, read, stamp
 from app.services.claimreview import page_urls
 from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
 
 # What the feed selects: the verdict's columns, its claim's dispute, its author, and the
 # current version's reason and time (a withdrawal's). `as_dicts` unpacks them in this
-# order.
+# order. Times but `updated_at` (the feed's cursor is made from it) are read as `stamp`s.
 _CURRENT = aliased(VerdictVersion)
 COLUMNS = (
-    Verdict.id, Verdict.created_at, Verdict.updated_at, Verdict.deleted_at,
+    Verdict.id, stamp(Verdict.created_at), Verdict.updated_at, stamp(Verdict.deleted_at),
     Verdict.lock_version, Verdict.claim_id, Claim.dispute_id,
     Claim.statement.label("claim_statement"),
     sa.type_coerce(Verdict.state, sa.String).label("state"),
     Verdict.rating_value, Verdict.rationale, Verdict.language, Verdict.current_version,
-    Verdict.published_at,
+    stamp(Verdict.published_at),
     Verdict.author_id, User.name.label("author_name"),
     _CURRENT.reason.label("current_reason"),
-    _CURRENT.published_at.label("current_published_at"),
+    stamp(_CURRENT.published_at, "current_published_at"),
 )
 
 
@@ -182,9 +182,9 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
         withdrawn = state == _WITHDRAWN
         answers.append({
             "id": verdict_id,
-            "created_at": iso(created_at),
+            "created_at": iso_stamp(created_at),
             "updated_at": iso(updated_at),
-            "deleted_at": iso(deleted_at),
+            "deleted_at": iso_stamp(deleted_at),
             "lock_version": lock_version,
             "claim_id": claim_id,
             "dispute_id": dispute_id,
@@ -198,9 +198,9 @@ def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
             "language": language,
             "evidence": evidence.get(verdict_id, []),
             "withdrawal_reason": current_reason if withdrawn else None,
-            "withdrawn_at": iso(current_published_at) if withdrawn else None,
+            "withdrawn_at": iso_stamp(current_published_at) if withdrawn else None,
             "current_version": current_version,
-            "published_at": iso(published_at),
+            "published_at": iso_stamp(published_at),
             "author": {"id": author_id, "name": author_name},
         })
     return answers
