@@ -103,15 +103,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def keyset_page(stmt: sa.Select, model, *, cursor: str | None, limit: int,
-                params: Mapping[str, Any] | None = None):
+                params: Mapping[str, Any] | None = None,
+                conn: sa.Connection | None = None):
     """One batch of `stmt` (a read model's select of rows with `updated_at` and `id`
-    columns of `model`, its visibility written into it: it runs as Core, `rows.read`) in
-    (updated_at, id) order after `cursor`, with `params` bound; returns the rows, the
-    cursor to resume from, and whether more may follow."""
+    columns of `model`, its visibility written into it: it runs as Core, `rows.read`, on
+    `conn` if given) in (updated_at, id) order after `cursor`, with `params` bound;
+    returns the rows, the cursor to resume from, and whether more may follow."""
     values = {**(params or {}), "keyset_limit": limit}
     if cursor:
         values["keyset_at"], values["keyset_id"] = decode_cursor(cursor)
-    items = read(_keyset(stmt, model, after=bool(cursor)), values)
+    items = read(_keyset(stmt, model, after=bool(cursor)), values, conn)
     next_cursor = encode_cursor(items[-1].updated_at, items[-1].id) if items else cursor
     return items, next_cursor, len(items) == limit
 

@@ -28,6 +28,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.reads import verdicts as verdict_reads
+from app.reads.rows import connection as read_connection
 from app.schemas.common import DeleteArgs, DetailArgs, ErrorSchema, for_patch
 from app.schemas.verdicts import (
     CorrectionSchema,
@@ -106,15 +107,17 @@ class Verdicts(MethodView):
         """
         viewer = auth.viewer(include_deleted=query["include_deleted"])
         stmt, params = verdict_reads.feed_rows(viewer, query)
-        rows, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
-                                         limit=query["limit"], params=params)
+        with read_connection() as conn:  # both statements on one connection
+            rows, cursor, more = keyset_page(stmt, Verdict, cursor=query.get("cursor"),
+                                             limit=query["limit"], params=params, conn=conn)
+            # VerdictSchema's output, built from rows (app/reads/verdicts.py)
+            body = verdict_reads.as_dicts(rows, conn)
         headers = {}
         if cursor:
             headers["X-Next-Cursor"] = cursor
         if more:
             headers["Link"] = link_header([("next", page_url(cursor=cursor))])
-        # VerdictSchema's output, built from rows (app/reads/verdicts.py)
-        return current_app.json.response(verdict_reads.as_dicts(rows)), 200, headers
+        return current_app.json.response(body), 200, headers
 
     @blp.requires(Action.DRAFT)
     @blp.arguments(VerdictDraftSchema)

@@ -1,8 +1,9 @@
 """Row values as the API's schemas dump them, for the read models that skip the ORM
 (verdicts.py, disputes.py), and how those read models run their statements.
 
-A read model's statement runs on the request session's connection as plain Core
-(`read`): no ORM objects, no per-execution ORM compile step and no session hook. The
+A read model's statement runs as plain Core (`read`, on `connection()`): no ORM objects,
+no per-execution ORM compile step, no session hook — and for an anonymous read, no
+session at all: a connection of the engine's for its statements alone. The
 session's soft-delete hook (app/services/policy.py) therefore never sees it, so such a
 statement carries its visibility itself: `hide_deleted` writes `deleted_at IS NULL` for
 every soft-deleting table it reads, aliases included, as the hook's loader criteria do
@@ -11,7 +12,8 @@ every soft-deleting table it reads, aliases included, as the hook's loader crite
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -100,8 +102,27 @@ def hide_deleted(stmt: sa.Select) -> sa.Select:
     return stmt.where(*hidden) if hidden else stmt
 
 
-def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None) -> list[Row]:
+@contextlib.contextmanager
+def connection() -> Iterator[sa.Connection]:
+    """The connection a read model's statements run on: the session's while it has a
+    transaction under way (a read with a token, which looked the token up; anything the
+    request wrote and has not committed), so they see what it sees; otherwise one of the
+    engine's for these statements alone, back to the pool when they are done — an
+    anonymous read makes no session. (A write's answer is read after its commit, which
+    ended the session's transaction: a fresh connection sees that commit.)"""
+    session = db.session
+    if session.registry.has() and session().in_transaction():
+        yield session.connection()
+        return
+    with db.engine.connect() as conn:
+        yield conn
+
+
+def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None,
+         conn: sa.Connection | None = None) -> list[Row]:
     """The rows of a read model's statement (visibility written into it: `hide_deleted`),
-    run as Core on the session's connection — the request's transaction, so a write's
-    answer sees what it wrote."""
-    return db.session.connection().execute(stmt, params).all()
+    run as Core on `conn`, by default on a `connection()` of its own."""
+    if conn is not None:
+        return conn.execute(stmt, params).all()
+    with connection() as own:
+        return own.execute(stmt, params).all()

@@ -39,7 +39,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.reads.rows import hide_deleted, iso, iso_stamp, read, stamp
+from app.reads.rows import connection, hide_deleted, iso, iso_stamp, read, stamp
 from app.services.claimreview import page_urls
 from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
@@ -150,13 +150,14 @@ _EVIDENCE = (
 )
 
 
-def _evidence(rows: Sequence[Row]) -> dict[int, list[dict[str, Any]]]:
+def _evidence(rows: Sequence[Row],
+              conn: sa.Connection | None) -> dict[int, list[dict[str, Any]]]:
     """verdict id -> the evidence of its current version, in id order."""
     by_verdict: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not rows:
         return by_verdict
     ids = {"ids": [row.id for row in rows]}  # one bound list: the statement stays cached
-    for verdict_id, claim_id, document_id, stance, note in read(_EVIDENCE, ids):
+    for verdict_id, claim_id, document_id, stance, note in read(_EVIDENCE, ids, conn):
         by_verdict[verdict_id].append({"claim_id": claim_id, "document_id": document_id,
                                        "stance": stance, "note": note})
     return by_verdict
@@ -168,10 +169,10 @@ _SHOWS_RATING = {state.value: shows_rating(state) for state in VerdictState}
 _WITHDRAWN = VerdictState.WITHDRAWN.value
 
 
-def as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
+def as_dicts(rows: Sequence[Row], conn: sa.Connection | None = None) -> list[dict[str, Any]]:
     """VerdictSchema's output for rows of `visible_rows()`, in their order (one more
-    query, for the evidence of all of them)."""
-    evidence = _evidence(rows)
+    query, for the evidence of all of them, on `conn` if given)."""
+    evidence = _evidence(rows, conn)
     urls = page_urls()
     verdict_url, dispute_url = urls.verdict, urls.dispute
     answers = []
@@ -223,9 +224,11 @@ def one(verdict_id: int, viewer: Viewer) -> tuple[dict[str, Any], int]:
     """VerdictSchema's output of one verdict as `viewer` sees it, and its lock_version
     (for the ETag): the answer to a GET and to every write of a verdict alike, so the two
     never differ. NotFound when `viewer` may not see it."""
-    rows = (read(by_id(viewer), {"verdict_id": verdict_id})
-            if 0 < verdict_id <= MAX_ID else [])
-    if not rows:
+    if not 0 < verdict_id <= MAX_ID:
         raise NotFound(f"Verdict {verdict_id} does not exist.")
-    declare_shown(rows)
-    return as_dicts(rows)[0], rows[0].lock_version
+    with connection() as conn:
+        rows = read(by_id(viewer), {"verdict_id": verdict_id}, conn)
+        if not rows:
+            raise NotFound(f"Verdict {verdict_id} does not exist.")
+        declare_shown(rows)
+        return as_dicts(rows, conn)[0], rows[0].lock_version
