@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 from app.models import (
@@ -298,6 +298,23 @@ def claimreview_for(verdict: Verdict) -> dict | None:
     return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 
 
+def url_for_once(endpoint: str, **values: Any) -> str:
+    """`url_for` for templates, built once per request for the same arguments: a page
+    names the same account or document many times (its card, the at-a-glance table, the
+    relations, the timeline), and building a URL is most of what naming it costs."""
+    built = g.get("_urls_built")
+    if built is None:
+        built = g._urls_built = {}
+    key = (endpoint, *sorted(values.items()))
+    try:
+        found = built.get(key)
+    except TypeError:  # an unhashable value: build it every time
+        return url_for(endpoint, **values)
+    if found is None:
+        found = built[key] = url_for(endpoint, **values)
+    return found
+
+
 def _viewer():
     """The signed-in user, or anonymous even when loading the user fails (an error page
     for a dead database must still render)."""
@@ -318,6 +335,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         account_name=account_name, account_title=account_title,
         claimreview_for=claimreview_for, RATING_SCALE=RATING_SCALE, Role=Role,
+        url_for=url_for_once,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
