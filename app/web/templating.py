@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g, request, url_for
 from flask_login import AnonymousUserMixin, current_user
+from markupsafe import Markup, escape
 
 from app.models import (
     RATING_SCALE,
@@ -277,6 +278,19 @@ def account_title(claim: Claim) -> str:
     return claim.claimant.name
 
 
+def account_ref(claim: Claim, letters: dict[int, str] | None = None) -> Markup:
+    """A link to an account, after its letter on this page when it has one: "<a
+    class=letter>B</a> <a href=/claims/7>CNN</a>". (A function, not a macro: a dispute
+    page names its accounts dozens of times, and a macro call costs more than this.)"""
+    ref = (f'<a href="{escape(url_for_once("web.claim", claim_id=claim.id))}">'
+           f"{escape(account_name(claim))}</a>")
+    if letters and claim.id in letters:
+        letter = escape(letters[claim.id])
+        ref = (f'<a class="letter" href="#claim-{escape(claim.id)}" aria-label="account '
+               f'{letter}">{letter}</a> {ref}')
+    return Markup(ref)
+
+
 def possessive(name: str) -> str:
     return name + ("’" if name.endswith("s") else "’s")
 
@@ -333,7 +347,7 @@ def init_app(app: Flask) -> None:
         differences_shown=differences_shown,
     )
     app.jinja_env.globals.update(
-        account_name=account_name, account_title=account_title,
+        account_name=account_name, account_title=account_title, account_ref=account_ref,
         claimreview_for=claimreview_for, RATING_SCALE=RATING_SCALE, Role=Role,
         url_for=url_for_once,
     )
