@@ -58,6 +58,7 @@ from app.services.errors import NotFound
 
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
+_SCOPE = aliased(Quote)  # the quote a link is scoped to
 _CHILD = aliased(Source)  # a named source, whose parent is read too
 
 
@@ -70,9 +71,11 @@ def _of_claims(*columns, model, order_by) -> sa.Select:
 
 # Built once: a request only binds its ids.
 _STATEMENTS = {
+    # (the soft-delete filter puts a joined record's criteria in the join's ON clause: a
+    # deleted event or scope quote reads as None, as the aggregate's joined loads did)
     "dispute": sa.select(Dispute.id, Dispute.question, Dispute.summary, Dispute.state,
-                         Dispute.event_id).where(Dispute.id == _DISPUTE),
-    "event": sa.select(Event.id, Event.title).where(Event.id == sa.bindparam("event_id")),
+                         Dispute.event_id, Event.id.label("event_key"), Event.title)
+    .outerjoin(Event, Event.id == Dispute.event_id).where(Dispute.id == _DISPUTE),
     "claims": sa.select(
         Claim.id, Claim.statement, Claim.kind, Claim.sourcing_level,
         Claim.independent_sources, Claim.stated_at, Claim.stated_precision,
@@ -97,13 +100,13 @@ _STATEMENTS = {
     # every link touching one of the claims (the other end may be in another dispute)
     "links": sa.select(
         Link.id, Link.from_claim_id, Link.to_claim_id, Link.type, Link.scope,
-        Link.scope_quote_id, Link.note,
-    ).where(sa.or_(Link.from_claim_id.in_(_IDS), Link.to_claim_id.in_(_IDS)))
+        Link.scope_quote_id, Link.note, _SCOPE.exact,
+    ).outerjoin(_SCOPE, _SCOPE.id == Link.scope_quote_id)
+    .where(sa.or_(Link.from_claim_id.in_(_IDS), Link.to_claim_id.in_(_IDS)))
     .order_by(Link.id),
     # each verdict's newest version's reason (what a withdrawal says), newest last
     "reasons": sa.select(VerdictVersion.verdict_id, VerdictVersion.reason)
     .where(VerdictVersion.verdict_id.in_(_IDS)).order_by(VerdictVersion.number),
-    "scope_quotes": sa.select(Quote.id, Quote.exact).where(Quote.id.in_(_IDS)),
     # accounts in other disputes that links point to: what naming them takes
     "other_claims": sa.select(Claim.id, Claim.claimant_id).where(Claim.id.in_(_IDS)),
     "other_attributions": sa.select(
@@ -160,11 +163,10 @@ def read(dispute_id: int, *, include_drafts: bool = False) -> DisputePage:
     if not found:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
     row = found[0]
-    events = _run("event", event_id=row.event_id)
     dispute = SimpleNamespace(
         id=row.id, question=row.question, summary=row.summary, state=row.state,
-        event_id=row.event_id,
-        event=SimpleNamespace(id=events[0].id, title=events[0].title) if events else None)
+        event_id=row.event_id, event=None if row.event_key is None else SimpleNamespace(
+            id=row.event_key, title=row.title))
 
     claim_rows = _run("claims", dispute_id=dispute_id)
     hanging = defaultdict(list)
@@ -263,12 +265,11 @@ def _reasons(verdict_ids: list[int]) -> dict[int, str]:
 
 
 def _links(rows: list[sa.Row], claims: dict[int, Any]) -> list[SimpleNamespace]:
-    scope_ids = sorted({r.scope_quote_id for r in rows} - {None})
-    exact = dict(_run("scope_quotes", ids=scope_ids)) if scope_ids else {}
-    scoped = {i: SimpleNamespace(id=i, exact=text) for i, text in exact.items()}
     return [SimpleNamespace(
         id=r.id, from_claim_id=r.from_claim_id, to_claim_id=r.to_claim_id, type=r.type,
-        scope=r.scope, note=r.note, scope_quote=scoped.get(r.scope_quote_id),
+        scope=r.scope, note=r.note,
+        scope_quote=None if r.exact is None else SimpleNamespace(id=r.scope_quote_id,
+                                                                 exact=r.exact),
         from_claim=claims.get(r.from_claim_id), to_claim=claims.get(r.to_claim_id),
     ) for r in rows]
 
