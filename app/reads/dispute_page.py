@@ -59,7 +59,7 @@ from app.services.errors import NotFound
 _IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
 _SCOPE = aliased(Quote)  # the quote a link is scoped to
-_CHILD = aliased(Source)  # a named source, whose parent is read too
+_PARENT = aliased(Source)  # a named source's parent
 
 
 def _of_claims(*columns, model, order_by) -> sa.Select:
@@ -115,12 +115,11 @@ _STATEMENTS = {
     "documents": sa.select(
         Document.id, Document.title, Document.publisher_id, Document.published_at,
     ).where(Document.id.in_(_IDS)),
-    # the sources named, and each one's parent (a claimant's affiliation line)
+    # the sources named, each with its parent's name (a claimant's affiliation line)
     "sources": sa.select(
         Source.id, Source.name, Source.kind, Source.title, Source.description,
-        Source.parent_id,
-    ).where(sa.or_(Source.id.in_(_IDS), Source.id.in_(
-        sa.select(_CHILD.parent_id).where(_CHILD.id.in_(_IDS))))),
+        _PARENT.id.label("parent_key"), _PARENT.name.label("parent_name"),
+    ).outerjoin(_PARENT, _PARENT.id == Source.parent_id).where(Source.id.in_(_IDS)),
     "state_changes": sa.select(
         Revision.before, Revision.after, Revision.reason, Revision.at,
     ).where(Revision.entity_type == entity_type(Dispute), Revision.entity_id == _DISPUTE)
@@ -207,11 +206,11 @@ def read(dispute_id: int, *, include_drafts: bool = False) -> DisputePage:
     elif not document_ids:
         depends_on_tables(["documents"])
 
-    sources = {r.id: SimpleNamespace(id=r.id, name=r.name, kind=r.kind, title=r.title,
-                                     description=r.description, parent=None)
-               for r in source_rows}
-    for r in source_rows:
-        sources[r.id].parent = sources.get(r.parent_id)
+    sources = {r.id: SimpleNamespace(
+        id=r.id, name=r.name, kind=r.kind, title=r.title, description=r.description,
+        parent=None if r.parent_key is None else SimpleNamespace(id=r.parent_key,
+                                                                 name=r.parent_name),
+    ) for r in source_rows}
     documents = {r.id: SimpleNamespace(id=r.id, title=r.title, published_at=r.published_at,
                                        publisher=sources.get(r.publisher_id))
                  for r in document_rows}
