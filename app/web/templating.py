@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 from markupsafe import Markup, escape
 
@@ -316,6 +316,8 @@ def url_for_once(endpoint: str, **values: Any) -> str:
     """`url_for` for templates, built once per request for the same arguments: a page
     names the same account or document many times (its card, the at-a-glance table, the
     relations, the timeline), and building a URL is most of what naming it costs."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
     req = request._get_current_object()  # per request, not per app context
     built = getattr(req, "_urls_built", None)
     if built is None:
