@@ -3,13 +3,13 @@
 The page used to be rendered from the ORM aggregate (`reads.aggregates.dispute_detail`
 with deep loader options, plus `listings.dispute_page`'s publishers and accounts in other
 disputes): hundreds of objects per page, each document's whole text loaded, and most of
-the page's CPU spent building them. Here it is a dozen plain selects of the columns the
+the page's CPU spent building them. Here it is eleven plain selects of the columns the
 page shows — ORM-enabled, so the soft-delete filter hides deleted records exactly as it
 does for the objects — assembled into small attribute objects shaped like the models the
 template reads (`claim.claimant.name`, `quote.document.publisher.name`, `link.to_claim`,
 `verdict.rating.label`), so the template and the wording helpers serve both, and a
 deleted record is missing in the same places (a deleted document is a `None` document, a
-deleted quote is not listed, a deleted parent source ends the chain).
+deleted quote is not listed, a deleted parent source is no parent).
 
 Visibility is the aggregate's: drafts only for staff (`include_drafts`), withdrawn
 verdicts shown as withdrawn (never their rating), deleted records and anything read
@@ -18,8 +18,10 @@ from both and requires the same HTML, for disputes with deleted quotes, links, d
 and sources, drafts and withdrawals, as a reader and as staff.
 
 Cache keys: the page depends on the tables it reads, as it did (noted from its
-statements by app/cache_keys.py); the aggregate also read `verdict_evidence`, which the
-page never shows, and the same key is kept so that the answer's keys do not change.
+statements by app/cache_keys.py). Where the aggregate named a table this read does not
+need — `verdict_evidence` when there were verdicts (never shown), `documents` and
+`sources` in its claims statement even with no accounts or no documents — the table
+stays a dependency (`depends_on_tables`), so the answer's keys are the same.
 """
 
 from __future__ import annotations
