@@ -28,6 +28,7 @@ first); 0 turns the cache off (answers are still labelled for a CDN).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -223,8 +224,10 @@ class PublicReadCache:
             entry.keys = tuple(reads.keys())
             surrogate, tags = cache_keys.header_values(entry.keys)
             headers += [("Surrogate-Key", surrogate), ("Cache-Tag", tags)]
+            if key is None:  # kept nowhere: labelled only
+                return entry
             names = [n.strip() for v in _headers(headers, "Vary") for n in v.split(",")]
-            if key is not None and "*" not in names:
+            if "*" not in names:
                 entry.vary = tuple((_environ_key(n), environ.get(_environ_key(n)))
                                    for n in names if n)
                 self._store(key, entry)
@@ -236,9 +239,7 @@ class PublicReadCache:
             return False
         if _header(entry.headers, "Set-Cookie") is not None:
             return False
-        cc = parse_cache_control_header(_header(entry.headers, "Cache-Control") or "",
-                                        cls=ResponseCacheControl)
-        return bool(cc.public) and not cc.private and not cc.no_store and not cc.no_cache
+        return _public(_header(entry.headers, "Cache-Control") or "")
 
     def _store(self, key: tuple, entry: Entry) -> None:
         size = entry.size
@@ -264,6 +265,13 @@ class PublicReadCache:
             return []
         start_response(entry.status, entry.headers)
         return [entry.body]
+
+
+@functools.lru_cache(maxsize=256)  # the app sends a handful of Cache-Control values
+def _public(cache_control: str) -> bool:
+    """Whether a Cache-Control value lets a shared cache keep the answer."""
+    cc = parse_cache_control_header(cache_control, cls=ResponseCacheControl)
+    return bool(cc.public) and not cc.private and not cc.no_store and not cc.no_cache
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:

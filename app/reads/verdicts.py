@@ -138,16 +138,20 @@ def feed_rows(viewer: Viewer, query: Mapping[str, Any]) -> tuple[sa.Select, dict
 # The evidence of each verdict's current version (statements are built once: building
 # them cost as much as running them). The rows given were already judged visible
 # (editors may be shown deleted ones): no soft-delete filter.
-_EVIDENCE = (
+_EVIDENCE_ROWS = (
     sa.select(VerdictVersion.verdict_id, VerdictEvidence.claim_id,
               VerdictEvidence.document_id,
               sa.type_coerce(VerdictEvidence.stance, sa.String), VerdictEvidence.note)
     .join(VerdictEvidence.version)
     .join(Verdict, Verdict.id == VerdictVersion.verdict_id)
-    .where(VerdictVersion.verdict_id.in_(sa.bindparam("ids", expanding=True)),
-           VerdictVersion.number == Verdict.current_version)
+    .where(VerdictVersion.number == Verdict.current_version)
     .order_by(VerdictEvidence.id)
 )
+# Of one verdict (a detail) by a plain bound id, not a list SQLAlchemy writes out anew at
+# every execution; of many (a feed page) by one bound list.
+_EVIDENCE_OF_ONE = _EVIDENCE_ROWS.where(VerdictVersion.verdict_id == sa.bindparam("verdict_id"))
+_EVIDENCE_OF_MANY = _EVIDENCE_ROWS.where(
+    VerdictVersion.verdict_id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _evidence(rows: Sequence[Row],
@@ -156,8 +160,11 @@ def _evidence(rows: Sequence[Row],
     by_verdict: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not rows:
         return by_verdict
-    ids = {"ids": [row.id for row in rows]}  # one bound list: the statement stays cached
-    for verdict_id, claim_id, document_id, stance, note in read(_EVIDENCE, ids, conn):
+    if len(rows) == 1:
+        stmt, params = _EVIDENCE_OF_ONE, {"verdict_id": rows[0].id}
+    else:
+        stmt, params = _EVIDENCE_OF_MANY, {"ids": [row.id for row in rows]}
+    for verdict_id, claim_id, document_id, stance, note in read(stmt, params, conn):
         by_verdict[verdict_id].append({"claim_id": claim_id, "document_id": document_id,
                                        "stance": stance, "note": note})
     return by_verdict
