@@ -85,12 +85,21 @@ def limit_writes_only(app: Flask) -> None:
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, without making a signing serializer for a request
-    that sent no session cookie (most reads): its session starts empty either way."""
+    that sent no session cookie (most reads): its session starts empty either way; and a
+    session left empty and unchanged is saved as Flask saves it (no cookie; `Vary: Cookie`
+    if it was looked at) without first reading the cookie's settings."""
 
     def open_session(self, app: Flask, req) -> SecureCookieSession | None:
         if app.secret_key and not req.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, req)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 # Execution option of a connection whose transaction will write: on SQLite it begins with
