@@ -4,14 +4,25 @@ SQLite: FTS5 tables (porter stemming) kept in step by triggers; PostgreSQL: GIN
 indexes on English tsvector expressions. Both made by migration 0002 (documents':
 0010). The WHERE clauses below repeat the indexed expressions exactly, so the indexes
 are used.
+
+One statement per search: each kind's best hits (a subquery of its own, ranked and
+cut there), all kinds together by UNION ALL, and one more row carrying the generation
+of the aliases table (app/cache_keys.py: every committed write to it moves its key on;
+a write the app cannot name moves `content_generation`). The words are looked for in
+the spellings of the lexicon (shipped names + stored aliases) this process last read,
+kept with that generation: when the statement reports another one, the lexicon is read
+again and the search made again with it — so the next search after an alias is
+committed uses it, in every worker, and a search costs no read of the aliases table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 
+from app import cache_keys
 from app.extensions import db
 from app.services import normalise
 from app.services.errors import ValidationError
@@ -83,30 +94,82 @@ def _pg_sql(kind: _Kind, function: str = "websearch_to_tsquery") -> str:
     )
 
 
-def _fts5_query(q: str) -> str:
+# The generation the lexicon depends on, as one more row of the search (kind "aliases":
+# `id` content_generation, `dispute_id` the aliases key; 0 before its first write).
+_GENERATION_ROW = (
+    "SELECT 'aliases' AS kind, (SELECT value FROM content_generation WHERE id = 1) AS id,"
+    " NULL AS score, NULL AS title,"
+    " coalesce((SELECT generation FROM cache_keys WHERE key = 'aliases'), 0) AS dispute_id,"
+    " NULL AS snippet")
+
+
+_GENERATION = sa.text(
+    "SELECT (SELECT value FROM content_generation WHERE id = 1),"
+    " coalesce((SELECT generation FROM cache_keys WHERE key = 'aliases'), 0)")
+
+
+@lru_cache(maxsize=64)
+def _statement(dialect: str, names: tuple[str, ...], function: str) -> sa.TextClause:
+    """The kinds `names`, each ranked and cut in its own subquery, and the generation."""
+    parts = []
+    for name in names:
+        kind = KINDS[name]
+        sql = _sqlite_sql(kind) if dialect == "sqlite" else _pg_sql(kind, function)
+        parts.append(f"SELECT '{name}' AS kind, * FROM ({sql}) AS {name}_hits")
+    return sa.text(" UNION ALL ".join([*parts, _GENERATION_ROW]))
+
+
+def _fts5_query(q: str, lexicon: normalise.Lexicon | None = None) -> str:
     """User words as quoted FTS5 terms, all required: no FTS5 syntax gets through. A
     name is looked for in all its spellings and aliases, a number in its formats
     (app/services/normalise.py: "Kiev" finds Kyiv, "Zelenskyy" Zelensky)."""
     return " AND ".join("(" + " OR ".join(f'"{" ".join(f)}"' for f in sorted(group)) + ")"
                     if len(group) > 1 else f'"{" ".join(next(iter(group)))}"'
-                    for group in _word_groups(q))
+                    for group in _word_groups(q, lexicon))
 
 
-def _word_groups(q: str) -> list[set[tuple[str, ...]]]:
-    from app.services.matching import lexicon
+def _word_groups(q: str, lexicon: normalise.Lexicon | None = None
+                 ) -> list[set[tuple[str, ...]]]:
+    if lexicon is None:
+        lexicon = _read_lexicon()[1]
+    return [group for group in normalise.query_groups(q, lexicon) if group]
 
-    return [group for group in normalise.query_groups(q, lexicon()) if group]
 
-
-def _pg_query(q: str) -> tuple[str, str]:
+def _pg_query(q: str, lexicon: normalise.Lexicon | None = None) -> tuple[str, str]:
     """PostgreSQL: (the tsquery function, its argument) — websearch syntax as typed, or,
     when a word has other spellings, every spelling OR'd."""
-    groups = _word_groups(q)
+    groups = _word_groups(q, lexicon)
     if all(len(group) == 1 for group in groups):
         return "websearch_to_tsquery", q
     return "to_tsquery", " & ".join(
         "(" + " | ".join("(" + " <-> ".join(f) + ")" for f in sorted(group)) + ")"
         for group in groups)
+
+
+@lru_cache(maxsize=2048)
+def _terms(q: str, sqlite: bool, lexicon: normalise.Lexicon) -> tuple[str, str]:
+    """(tsquery function, the query) for `q` read with `lexicon` (kept per lexicon:
+    searches repeat, and reading a query's names and numbers is not free)."""
+    if sqlite:
+        return "websearch_to_tsquery", _fts5_query(q, lexicon)
+    return _pg_query(q, lexicon)
+
+
+# (generation, lexicon) this process last read; None before its first search.
+_LEXICON: tuple[tuple[int, int], normalise.Lexicon] | None = None
+
+
+def _read_lexicon() -> tuple[tuple[int, int], normalise.Lexicon]:
+    """The lexicon now (shipped names and the stored aliases), with its generation (read
+    first: the lexicon is never older than its label)."""
+    global _LEXICON
+    from app.services.matching import lexicon
+
+    generation = tuple(db.session.execute(_GENERATION).one())
+    found = (generation, lexicon())
+    if not cache_keys.pending(db.session(), "aliases"):  # committed aliases only
+        _LEXICON = found
+    return found
 
 
 def search(
@@ -124,25 +187,31 @@ def search(
         raise ValidationError("Unknown kinds.", {"kind": [f"one of {', '.join(KINDS)}"]})
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    sqlite = db.engine.dialect.name == "sqlite"
-    function = "websearch_to_tsquery"
-    if sqlite:
-        term = _fts5_query(q)
-    else:
-        function, term = _pg_query(q)
-    if not term:
-        return []
-    hits: list[SearchHit] = []
-    for name, kind in KINDS.items():
-        if kinds and name not in kinds:
-            continue
-        sql = _sqlite_sql(kind) if sqlite else _pg_sql(kind, function)
-        rows = db.session.execute(sa.text(sql), {"q": term, "n": limit + offset})
-        hits.extend(
-            SearchHit(kind=name, id=row.id, title=row.title, snippet=row.snippet or row.title,
-                      rank=float(row.score), dispute_id=row.dispute_id)
-            for row in rows
-        )
-    order = list(KINDS)
-    hits.sort(key=lambda h: (-h.rank, order.index(h.kind), h.id))
+    dialect = db.engine.dialect.name
+    names = tuple(name for name in KINDS if not kinds or name in kinds)
+    session = db.session()
+    if session.autoflush:  # what this transaction wrote is searched too, as it was
+        session.flush()
+    known = _LEXICON
+    if known is None or cache_keys.pending(session, "aliases"):
+        known = _read_lexicon()
+    while True:
+        generation, lexicon = known
+        function, term = _terms(q, dialect == "sqlite", lexicon)
+        if not term:
+            return []
+        rows = db.session.execute(_statement(dialect, names, function),
+                                  {"q": term, "n": limit + offset}).all()
+        now = next((row.id, row.dispute_id) for row in rows if row.kind == "aliases")
+        if now == generation:
+            break
+        known = _read_lexicon()  # an alias was written since: search with it
+        if _terms(q, dialect == "sqlite", known[1]) == (function, term):
+            break  # (the same words either way)
+    hits = [SearchHit(kind=row.kind, id=row.id, title=row.title,
+                      snippet=row.snippet or row.title, rank=float(row.score),
+                      dispute_id=row.dispute_id)
+            for row in rows if row.kind != "aliases"]
+    order = {name: i for i, name in enumerate(KINDS)}
+    hits.sort(key=lambda h: (-h.rank, order[h.kind], h.id))
     return hits[offset : offset + limit]
