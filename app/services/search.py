@@ -50,6 +50,10 @@ class _Kind:
     join: str = ""
 
 
+# (typed: PostgreSQL would read a bare NULL of a subquery as text, which a UNION of
+# integers refuses)
+_NO_DISPUTE = "CAST(NULL AS INTEGER)"
+
 # Deleted rows are left out by `t.deleted_at IS NULL` alone: a claim or quote of a
 # deleted dispute is deleted with it (app/services/lifecycle.py).
 KINDS: dict[str, _Kind] = {
@@ -57,9 +61,9 @@ KINDS: dict[str, _Kind] = {
     "claim": _Kind("claims", ("statement",), "t.statement", "t.dispute_id"),
     "quote": _Kind("quotes", ("exact",), "t.exact", "c.dispute_id",
                    "JOIN claims c ON c.id = t.claim_id"),
-    "source": _Kind("sources", ("name", "title", "description"), "t.name", "NULL"),
+    "source": _Kind("sources", ("name", "title", "description"), "t.name", _NO_DISPUTE),
     # documents' stored text (index: migration 0010)
-    "document": _Kind("documents", ("title", "text"), "t.title", "NULL"),
+    "document": _Kind("documents", ("title", "text"), "t.title", _NO_DISPUTE),
 }
 
 
