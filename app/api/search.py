@@ -25,10 +25,9 @@ HEADERS = {"Link": {"description": 'rel="next" while a full page came back.',
                     "schema": {"type": "string"}}}
 
 
-def _url_prefixes() -> dict[str, str]:
+def _url_prefixes(kinds: set[str]) -> dict[str, str]:
     """Each kind's resource URL without its id: "/api/v1/claims/" (the id comes last)."""
-    return {kind: url_for(endpoint, record_id=0).removesuffix("0")
-            for kind, endpoint in ENDPOINTS.items()}
+    return {kind: url_for(ENDPOINTS[kind], record_id=0).removesuffix("0") for kind in kinds}
 
 
 @blp.route("")
@@ -39,7 +38,7 @@ class Search(MethodView):
         """Search disputes, claims, quotes, sources and documents' text"""
         hits = service.search(query["q"], kinds=set(query.get("kind") or ()) or None,
                               limit=query["limit"], offset=query["offset"])
-        prefixes = _url_prefixes() if hits else {}
+        prefixes = _url_prefixes({hit.kind for hit in hits})
         body = [{"kind": hit.kind, "id": hit.id, "title": hit.title, "snippet": hit.snippet,
                  "rank": hit.rank, "dispute_id": hit.dispute_id,
                  "url": f"{prefixes[hit.kind]}{hit.id}"} for hit in hits]
