@@ -17,6 +17,8 @@ committed uses it, in every worker, and a search costs no read of the aliases ta
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,7 +26,7 @@ import sqlalchemy as sa
 
 from app import cache_keys
 from app.extensions import db
-from app.services import normalise
+from app.services import bm25, normalise
 from app.services.errors import ValidationError
 
 MAX_QUERY_LENGTH = 200
@@ -114,12 +116,16 @@ _GENERATION = sa.text(
 
 @lru_cache(maxsize=64)
 def _statement(dialect: str, names: tuple[str, ...], function: str) -> sa.TextClause:
-    """The kinds `names`, each ranked and cut in its own subquery, and the generation."""
+    """The kinds `names`, each ranked and cut in its own subquery, and the generation
+    (SQLite: and each kind's index averages, for its size)."""
     parts = []
     for name in names:
         kind = KINDS[name]
         sql = _sqlite_sql(kind) if dialect == "sqlite" else _pg_sql(kind, function)
         parts.append(f"SELECT '{name}' AS kind, * FROM ({sql}) AS {name}_hits")
+        if dialect == "sqlite":
+            parts.append(f"SELECT '{name}:index', NULL, NULL, NULL, NULL,"
+                         f" (SELECT block FROM {kind.table}_fts_data WHERE id = 1)")
     return sa.text(" UNION ALL ".join([*parts, _GENERATION_ROW]))
 
 
@@ -151,12 +157,21 @@ def _pg_query(q: str, lexicon: normalise.Lexicon | None = None) -> tuple[str, st
 
 
 @lru_cache(maxsize=2048)
-def _terms(q: str, sqlite: bool, lexicon: normalise.Lexicon) -> tuple[str, str]:
-    """(tsquery function, the query) for `q` read with `lexicon` (kept per lexicon:
-    searches repeat, and reading a query's names and numbers is not free)."""
-    if sqlite:
-        return "websearch_to_tsquery", _fts5_query(q, lexicon)
-    return _pg_query(q, lexicon)
+def _terms(q: str, sqlite: bool, lexicon: normalise.Lexicon
+           ) -> tuple[str, str, tuple[str, ...] | None]:
+    """(tsquery function, the query, its phrases when each is one word — SQLite only:
+    then app/services/bm25.py ranks) for `q` read with `lexicon`. Kept per lexicon:
+    searches repeat, and reading a query's names and numbers is not free."""
+    if not sqlite:
+        return (*_pg_query(q, lexicon), None)
+    groups = _word_groups(q, lexicon)
+    # FTS5 numbers the phrases as they come in the query: _fts5_query's order
+    phrases = [" ".join(f) for group in groups for f in sorted(group)]
+    single = all(_ONE_WORD.fullmatch(p) for p in phrases)
+    return "websearch_to_tsquery", _fts5_query(q, lexicon), tuple(phrases) if single else None
+
+
+_ONE_WORD = re.compile(r"[^\W_]+")  # one token for FTS5's unicode61 as well
 
 
 # (generation, lexicon) this process last read; None before its first search.
@@ -201,21 +216,144 @@ def search(
         known = _read_lexicon()
     while True:
         generation, lexicon = known
-        function, term = _terms(q, dialect == "sqlite", lexicon)
+        function, term, words = _terms(q, dialect == "sqlite", lexicon)
         if not term:
             return []
-        rows = db.session.execute(_statement(dialect, names, function),
-                                  {"q": term, "n": limit + offset}).all()
-        now = next((row.id, row.dispute_id) for row in rows if row.kind == "aliases")
+        if words is None or not any(_ROWS.get(name, 0) >= bm25.LARGE for name in names):
+            rows = db.session.execute(_statement(dialect, names, function),
+                                      {"q": term, "n": limit + offset}).all()
+            now = next((row.id, row.dispute_id) for row in rows if row.kind == "aliases")
+            for row in rows:
+                if row.kind.endswith(":index"):
+                    name = row.kind.removesuffix(":index")
+                    _ROWS[name] = bm25.averages(row.snippet, len(KINDS[name].columns))[0]
+            rows = [(row.kind, row.id, float(row.score), row.title, row.dispute_id,
+                     row.snippet) for row in rows if row.kind != "aliases"
+                    and not row.kind.endswith(":index")]
+        else:
+            rows, now = _ranked_here(names, term, words, limit + offset)
         if now == generation:
             break
         known = _read_lexicon()  # an alias was written since: search with it
-        if _terms(q, dialect == "sqlite", known[1]) == (function, term):
+        if _terms(q, dialect == "sqlite", known[1]) == (function, term, words):
             break  # (the same words either way)
-    hits = [SearchHit(kind=row.kind, id=row.id, title=row.title,
-                      snippet=row.snippet or row.title, rank=float(row.score),
-                      dispute_id=row.dispute_id)
-            for row in rows if row.kind != "aliases"]
+    hits = [SearchHit(kind=kind, id=id_, title=title, snippet=snippet or title, rank=rank,
+                      dispute_id=dispute_id)
+            for kind, id_, rank, title, dispute_id, snippet in rows]
     order = {name: i for i, name in enumerate(KINDS)}
     hits.sort(key=lambda h: (-h.rank, order[h.kind], h.id))
     return hits[offset : offset + limit]
+
+
+# -- SQLite, a query of single words: ranked here (app/services/bm25.py) ---------------
+
+# Rows in each kind's index, as last read (SQLite): a search ranks here only where an
+# index is past bm25.LARGE rows; below that, bm25()'s own count is the cheaper.
+_ROWS: dict[str, int] = {}
+
+
+@lru_cache(maxsize=64)
+def _matches_statement(names: tuple[str, ...]) -> sa.TextClause:
+    """Every kind's matches (up to one past bm25.CANDIDATES) with each one's size, each
+    kind's index averages and table generation, and the aliases' generation."""
+    parts = []
+    for name in names:
+        kind = KINDS[name]
+        fts = f"{kind.table}_fts"
+        parts.append(
+            f"SELECT * FROM (SELECT '{name}' AS kind, t.id AS id, {kind.title} AS title,"
+            f" {kind.dispute} AS dispute_id, d.sz AS data"
+            f" FROM {fts} JOIN {kind.table} t ON t.id = {fts}.rowid {kind.join}"
+            f" JOIN {fts}_docsize d ON d.id = {fts}.rowid"
+            f" WHERE {fts} MATCH :q AND t.deleted_at IS NULL"
+            f" LIMIT {bm25.CANDIDATES + 1}) AS {name}_matches")
+        parts.append(
+            f"SELECT '{name}:index' AS kind,"
+            f" coalesce((SELECT generation FROM cache_keys WHERE key = '{kind.table}'), 0),"
+            f" NULL, NULL, (SELECT block FROM {fts}_data WHERE id = 1)")
+    parts.append("SELECT 'aliases', (SELECT value FROM content_generation WHERE id = 1), NULL,"
+                 " coalesce((SELECT generation FROM cache_keys WHERE key = 'aliases'), 0),"
+                 " NULL")
+    return sa.text(" UNION ALL ".join(parts))
+
+
+def _ranked_here(names: tuple[str, ...], term: str, words: tuple[str, ...], n: int
+                 ) -> tuple[list[tuple], tuple[int, int]]:
+    """Each kind's best `n` hits as (kind, id, rank, title, dispute_id, snippet), and the
+    aliases' generation. Two statements: the matches, then — for the kinds with any —
+    how often each word occurs in each match, their snippets, the document frequencies
+    not known at this generation, and bm25()'s own ranking for kinds with too many."""
+    matches: dict[str, list] = {}
+    index: dict[str, tuple[int, bytes | None]] = {}
+    now = (0, 0)
+    for row in db.session.execute(_matches_statement(names), {"q": term}):
+        if row.kind == "aliases":
+            now = (row.id, row.dispute_id)
+        elif row.kind.endswith(":index"):
+            index[row.kind.removesuffix(":index")] = (row.id, row.data)
+        else:
+            matches.setdefault(row.kind, []).append(row)
+    if not matches:
+        return [], now
+    distinct = list(dict.fromkeys(words))
+    params: dict[str, object] = {"q": term, "n": n}
+    params.update({f"w{j}": f'"{word}"' for j, word in enumerate(distinct)})
+    parts, frequencies = [], {}
+    for name, rows in matches.items():
+        kind = KINDS[name]
+        fts = f"{kind.table}_fts"
+        _ROWS[name] = bm25.averages(index[name][1], len(kind.columns))[0]
+        if len(rows) > bm25.CANDIDATES or _ROWS[name] < bm25.LARGE:
+            parts.append(f"SELECT * FROM (SELECT '{name}' AS kind, 'ranked' AS part, * FROM"
+                         f" ({_sqlite_sql(kind)}))")
+            continue
+        ids = [row.id for row in rows]
+        params.update({f"ids_{name}": json.dumps(ids), f"lo_{name}": min(ids),
+                       f"hi_{name}": max(ids)})
+        # one walk of the word's rows between the first match and the last (a list of
+        # rowids would start the query again at each one); the list then picks them
+        among = (f"{fts} MATCH :%s AND {fts}.rowid BETWEEN :lo_{name} AND :hi_{name}"
+                 f" AND +{fts}.rowid IN (SELECT value FROM json_each(:ids_{name}))")
+        marks = " || ".join(f"coalesce(highlight({fts}, {i}, char(1), ''), '')"
+                            for i in range(len(kind.columns)))
+        for j, word in enumerate(distinct):
+            parts.append(f"SELECT '{name}', 'w{j}', rowid, NULL, NULL, NULL, {marks}"
+                         f" FROM {fts} WHERE {among % f'w{j}'}")
+            known = bm25.known_frequency(kind.table, (now[0], index[name][0]), word)
+            if known is None:
+                parts.append(f"SELECT '{name}', 'df{j}', NULL, NULL, NULL, NULL,"
+                             f" (SELECT count(*) FROM {fts} WHERE {fts} MATCH :w{j})")
+            else:
+                frequencies[name, j] = known
+        parts.append(f"SELECT '{name}', 'snippet', rowid, NULL, NULL, NULL,"
+                     f" snippet({fts}, -1, '', '', '…', 16) FROM {fts} WHERE {among % 'q'}")
+    found: list[tuple] = []
+    counts: dict[tuple[str, int, int], int] = {}
+    snippets: dict[tuple[str, int], str] = {}
+    for kind_, part, id_, score, title, dispute_id, text in db.session.execute(
+            sa.text(" UNION ALL ".join(parts)), params):
+        if part == "ranked":
+            found.append((kind_, id_, float(score), title, dispute_id, text))
+        elif part == "snippet":
+            snippets[kind_, id_] = text
+        elif part.startswith("df"):
+            j = int(part[2:])
+            frequencies[kind_, j] = int(text)
+            bm25.keep_frequency(KINDS[kind_].table, (now[0], index[kind_][0]),
+                                distinct[j], int(text))
+        else:
+            counts[kind_, int(part[1:]), id_] = text.count(bm25.MARK)
+    at = {word: j for j, word in enumerate(distinct)}
+    for name, rows in matches.items():
+        if len(rows) > bm25.CANDIDATES or _ROWS[name] < bm25.LARGE:
+            continue
+        total, avgdl = bm25.averages(index[name][1], len(KINDS[name].columns))
+        idfs = [bm25.idf(total, frequencies[name, at[word]]) for word in words]
+        scored = sorted(
+            ((bm25.score(idfs, [float(counts.get((name, at[word], row.id), 0))
+                                for word in words], bm25.row_size(row.data), avgdl), row)
+             for row in rows), key=lambda pair: (-pair[0], pair[1].id))
+        found.extend((name, row.id, rank, row.title, row.dispute_id,
+                      snippets.get((name, row.id)))
+                     for rank, row in scored[:n])
+    return found, now

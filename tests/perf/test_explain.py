@@ -43,6 +43,33 @@ def test_search_uses_the_full_text_index_of_every_kind(seeded):
         assert not plan.scans("t"), plan
 
 
+def test_search_ranked_here_reads_each_index_by_rowid(seeded, monkeypatch):
+    """SQLite, large indexes (app/services/bm25.py): the matches with their sizes, then
+    the words' marks and the snippets of those matches alone — two statements, each
+    answered from the full-text indexes and the rows by key, none scanning a table."""
+    from app.services import bm25
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    monkeypatch.setattr(bm25, "LARGE", 0)
+    search("troops")  # the document frequencies are counted once per generation
+    with captured(db.engine) as statements:
+        assert search("troops")
+    selects = [s for s in statements if s.is_select]
+    assert len(selects) == 2, [s.sql for s in selects]
+    for statement in selects:
+        plan = explain(db.engine, statement)
+        scans = [line for line in plan.lines if line.startswith("SCAN")  # of a table
+                 and not re.match(r"SCAN (\w+_matches|CONSTANT ROW)$|.*VIRTUAL TABLE", line)]
+        assert not scans, plan
+    matches = explain(db.engine, selects[0])
+    for kind in KINDS.values():
+        assert any(re.match(rf"SCAN {kind.table}_fts VIRTUAL TABLE INDEX", line)
+                   for line in matches.lines), matches
+    assert sum(bool(re.match(r"SEARCH d USING INTEGER PRIMARY KEY", line))
+               for line in matches.lines) == len(KINDS), matches
+
+
 def _feed_query(client, url: str):
     with captured(db.engine) as statements:
         response = client.get(url)
