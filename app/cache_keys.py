@@ -186,6 +186,15 @@ def shows(keys: Iterable[str], *, covers: Iterable[str]) -> None:
         reads.covered.update(covers)
 
 
+def depends_on_tables(tables: Iterable[str]) -> None:
+    """Note that the answer being made depends on `tables` as wholes, as if its
+    statements had read them (a read model keeping the keys of the one it replaced). A
+    no-op outside `reading()`."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.tables.update(tables)
+
+
 def header_values(keys: Iterable[str]) -> tuple[str, str]:
     """(Surrogate-Key, Cache-Tag) for an answer that depends on `keys`."""
     every = [ALL, *keys]

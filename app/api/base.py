@@ -145,14 +145,17 @@ class ApiBlueprint(Blueprint):
 
         return decorator
 
-    def restore_route(self, model: type, schema, summary: str) -> None:
+    def restore_route(self, model: type, schema, summary: str, answer=None) -> None:
         """`POST /<id>/restore`: an editor brings back a soft-deleted record, with an
-        optional reason for the revision log; answers the record as `schema` shows it."""
+        optional reason for the revision log; answers the record as `schema` shows it —
+        through `answer(record_id)` where the resource's GET is made by a read model (so
+        the answer is what a GET gives)."""
         from app.api import resource
         from app.schemas.common import ReasonSchema
 
         def post(view, data, record_id):
-            return resource.restore(model, record_id, data.get("reason", ""))
+            restored = resource.restore(model, record_id, data.get("reason", ""))
+            return restored if answer is None else answer(restored.id)
 
         post.__doc__ = summary
         post = self.requires(Action.RESTORE)(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask.views import MethodView
 
 from app.api import auth, conditional
@@ -30,6 +30,15 @@ blp = ApiBlueprint("disputes", __name__, url_prefix="/api/v1/disputes",
                                "links between them and the verdicts on them.")
 
 
+def answer(record_id: int, status: int = 200, headers: dict[str, str] | None = None):
+    """The whole dispute as the caller sees it, from the read model that answers GET
+    (app/reads/disputes.py): every write of a dispute answers with exactly what a GET of
+    it gives — body and ETag — so a client holds one representation."""
+    body, version = dispute_reads.detail(record_id, include_drafts=auth.viewer().sees_drafts)
+    conditional.etag_version(version)
+    return current_app.json.response(body), status, headers or {}
+
+
 def matching_disputes(q: str) -> set[int]:
     """Disputes whose question, summary, claims or quotes match the words (full text)."""
     hits = search.search(q, kinds={"dispute", "claim", "quote"}, limit=search.MAX_LIMIT)
@@ -53,12 +62,15 @@ class Disputes(MethodView):
 
     @blp.requires(Action.LOG)
     @blp.arguments(DisputeSchema)
-    @blp.response(201, DisputeSchema)
+    @blp.response(201, DisputeDetailSchema)
     def post(self, data):
-        """Log a dispute, optionally with its competing claims (all or nothing)"""
+        """Log a dispute, optionally with its competing claims (all or nothing)
+
+        Answers with the whole dispute, as `GET /disputes/{id}` gives it."""
         claims = data.pop("claims")
         dispute = service.log_dispute(actor=auth.current_user(), claims=claims, **data)
-        return rec.created(dispute, "disputes.dispute")
+        return answer(dispute.id, status=201,
+                      headers={"Location": url_for("disputes.dispute", record_id=dispute.id)})
 
 
 @blp.route("/<int:record_id>", endpoint="dispute")
@@ -72,18 +84,19 @@ class DisputeResource(MethodView):
         in a constant number of queries whatever the dispute's size.
         """
         # DisputeDetailSchema's output, built from rows (app/reads/disputes.py)
-        body, version = dispute_reads.detail(record_id, include_drafts=auth.viewer().sees_drafts)
-        conditional.etag_version(version)
-        return current_app.json.response(body)
+        return answer(record_id)
 
     @blp.requires(Action.LOG, if_match=True)
     @blp.arguments(for_patch(DisputePatchSchema))
-    @blp.response(200, DisputeSchema)
+    @blp.response(200, DisputeDetailSchema)
     def patch(self, data, record_id):
-        """Change a dispute's question, summary, slug or event"""
+        """Change a dispute's question, summary, slug or event
+
+        Answers with the whole dispute, as `GET /disputes/{id}` gives it."""
         dispute, version = rec.for_update(Dispute, record_id)
-        return rec.done(service.update_dispute(dispute, data, actor=auth.current_user(),
-                                       expected_version=version))
+        service.update_dispute(dispute, data, actor=auth.current_user(),
+                               expected_version=version)
+        return answer(record_id)
 
     @blp.requires(Action.DELETE, if_match=True)
     @blp.arguments(DeleteArgs, location="query")
@@ -97,13 +110,15 @@ class DisputeResource(MethodView):
 class DisputeState(MethodView):
     @blp.requires(Action.CHANGE_STATE, if_match=True)
     @blp.arguments(StateChangeSchema)
-    @blp.response(200, DisputeSchema)
+    @blp.response(200, DisputeDetailSchema)
     def post(self, data, record_id):
-        """Change where the dispute stands (open, contested, conceded, ...)"""
+        """Change where the dispute stands (open, contested, conceded, ...)
+
+        Answers with the whole dispute, as `GET /disputes/{id}` gives it."""
         dispute, version = rec.for_update(Dispute, record_id)
-        return rec.done(service.change_dispute_state(
-            dispute, data["state"], actor=auth.current_user(), reason=data["reason"],
-            expected_version=version))
+        service.change_dispute_state(dispute, data["state"], actor=auth.current_user(),
+                                     reason=data["reason"], expected_version=version)
+        return answer(record_id)
 
 
-blp.restore_route(Dispute, DisputeSchema, "Restore a deleted dispute")
+blp.restore_route(Dispute, DisputeDetailSchema, "Restore a deleted dispute", answer=answer)

@@ -207,7 +207,7 @@ class Withdraw(MethodView):
                                          expected_version=version))
 
 
-blp.restore_route(Verdict, VerdictSchema, "Restore a deleted draft")
+blp.restore_route(Verdict, VerdictSchema, "Restore a deleted draft", answer=answer)
 
 
 @blp.route("/<int:record_id>/history", endpoint="history")

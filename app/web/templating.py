@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request, url_for
 from flask_login import AnonymousUserMixin, current_user
+from markupsafe import Markup, escape
 
 from app.models import (
     RATING_SCALE,
@@ -277,6 +278,19 @@ def account_title(claim: Claim) -> str:
     return claim.claimant.name
 
 
+def account_ref(claim: Claim, letters: dict[int, str] | None = None) -> Markup:
+    """A link to an account, after its letter on this page when it has one: "<a
+    class=letter>B</a> <a href=/claims/7>CNN</a>". (A function, not a macro: a dispute
+    page names its accounts dozens of times, and a macro call costs more than this.)"""
+    ref = (f'<a href="{escape(url_for_once("web.claim", claim_id=claim.id))}">'
+           f"{escape(account_name(claim))}</a>")
+    if letters and claim.id in letters:
+        letter = escape(letters[claim.id])
+        ref = (f'<a class="letter" href="#claim-{escape(claim.id)}" aria-label="account '
+               f'{letter}">{letter}</a> {ref}')
+    return Markup(ref)
+
+
 def possessive(name: str) -> str:
     return name + ("’" if name.endswith("s") else "’s")
 
@@ -298,6 +312,26 @@ def claimreview_for(verdict: Verdict) -> dict | None:
     return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 
 
+def url_for_once(endpoint: str, **values: Any) -> str:
+    """`url_for` for templates, built once per request for the same arguments: a page
+    names the same account or document many times (its card, the at-a-glance table, the
+    relations, the timeline), and building a URL is most of what naming it costs."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    req = request._get_current_object()  # per request, not per app context
+    built = getattr(req, "_urls_built", None)
+    if built is None:
+        built = req._urls_built = {}
+    key = (endpoint, *values.items())  # a call site passes its arguments in one order
+    try:
+        found = built.get(key)
+    except TypeError:  # an unhashable value: build it every time
+        return url_for(endpoint, **values)
+    if found is None:
+        found = built[key] = url_for(endpoint, **values)
+    return found
+
+
 def _viewer():
     """The signed-in user, or anonymous even when loading the user fails (an error page
     for a dead database must still render)."""
@@ -316,8 +350,9 @@ def init_app(app: Flask) -> None:
         differences_shown=differences_shown,
     )
     app.jinja_env.globals.update(
-        account_name=account_name, account_title=account_title,
+        account_name=account_name, account_title=account_title, account_ref=account_ref,
         claimreview_for=claimreview_for, RATING_SCALE=RATING_SCALE, Role=Role,
+        url_for=url_for_once,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

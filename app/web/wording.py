@@ -110,6 +110,16 @@ def relations_of(claim: Claim, links: list[Any], letters: dict[int, str]) -> lis
     return rows
 
 
+def links_by_end(links: list[Any]) -> dict[str, dict[int, list[Any]]]:
+    """The links from and to each account, in the links' order: `["from"][claim_id]`,
+    `["to"][claim_id]` (each account's card lists both; one pass, not one per card)."""
+    ends: dict[str, dict[int, list[Any]]] = {"from": {}, "to": {}}
+    for link in links:
+        ends["from"].setdefault(link.from_claim_id, []).append(link)
+        ends["to"].setdefault(link.to_claim_id, []).append(link)
+    return ends
+
+
 def reason_text(reason: str, prefix: str) -> str:
     """A reason without a prefix it already starts with ("Withdrawn: Withdrawn: ...")."""
     reason = (reason or "").strip()
@@ -153,7 +163,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(first_sentences=first_sentences, reason_text=reason_text)
     app.jinja_env.globals.update(
         quote_found=quote_found, quote_attribution=quote_attribution, carrier=carrier,
-        relations_of=relations_of, QUOTE_ICONS=ICONS,
+        relations_of=relations_of, links_by_end=links_by_end, QUOTE_ICONS=ICONS,
         stored_text_name=stored_text_name, rated_claims=rated_claims,
         owner_label=owner_label, draft_return=_draft_return,
     )

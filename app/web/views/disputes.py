@@ -11,6 +11,8 @@ from app.models import Dispute, DisputeState, Link, LinkScope
 from app.query_args import query_args
 from app.reads import listings
 from app.reads.aggregates import DisputeDetail
+from app.reads.dispute_page import DisputePage
+from app.reads.dispute_page import read as read_dispute_page
 from app.services import disputes as dispute_service
 from app.services import links as link_service
 from app.services import policy
@@ -33,7 +35,7 @@ from app.web.templating import account_name
 STATES = [s.value for s in DisputeState]
 
 
-def letters(detail: DisputeDetail) -> dict[int, str]:
+def letters(detail: DisputeDetail | DisputePage) -> dict[int, str]:
     """Each account's letter on the page (A, B, C...), for cross-references."""
     return {claim.id: _letter(i) for i, claim in enumerate(detail.claims)}
 
@@ -56,13 +58,12 @@ def disputes():
 @bp.get("/disputes/<int:dispute_id>")
 def dispute(dispute_id: int):
     try:
-        detail = listings.dispute_page(dispute_id, include_drafts=viewer().sees_drafts)
+        page = read_dispute_page(dispute_id, include_drafts=viewer().sees_drafts)
     except NotFound as exc:
         return deleted_or_404(Dispute, dispute_id, exc)
     return render_template(
-        "disputes/show.html", detail=detail, dispute=detail.dispute,
-        letters=letters(detail), timeline=listings.timeline(detail),
-        state_change=listings.state_change(detail.dispute),
+        "disputes/show.html", detail=page, dispute=page.dispute, letters=letters(page),
+        timeline=page.timeline, state_change=page.state_change,
     )
 
 
