@@ -92,7 +92,9 @@ def row_size(blob: bytes | None) -> int:
     return sum(varints(blob)) if blob else 0
 
 
-def known_frequency(table: str, generation: tuple, word: str) -> int | None:
+def known_frequency(table: object, generation: tuple, word: str) -> int | None:
+    """The rows of `table` (a database's table) holding `word`, if counted at
+    `generation`."""
     with _LOCK:
         key = (table, generation, word)
         found = _FREQUENCIES.get(key)
@@ -101,7 +103,7 @@ def known_frequency(table: str, generation: tuple, word: str) -> int | None:
         return found
 
 
-def keep_frequency(table: str, generation: tuple, word: str, hits: int) -> None:
+def keep_frequency(table: object, generation: tuple, word: str, hits: int) -> None:
     with _LOCK:
         _FREQUENCIES[table, generation, word] = hits
         while len(_FREQUENCIES) > _KEPT:

@@ -9,10 +9,14 @@ One statement per search: each kind's best hits (a subquery of its own, ranked a
 cut there), all kinds together by UNION ALL, and one more row carrying the generation
 of the aliases table (app/cache_keys.py: every committed write to it moves its key on;
 a write the app cannot name moves `content_generation`). The words are looked for in
-the spellings of the lexicon (shipped names + stored aliases) this process last read,
-kept with that generation: when the statement reports another one, the lexicon is read
-again and the search made again with it — so the next search after an alias is
-committed uses it, in every worker, and a search costs no read of the aliases table.
+the spellings of the lexicon (shipped names + stored aliases) this process last read
+from that database, kept with that generation: when the statement reports another
+one, the lexicon is read again and the search made again with it — so the next search
+after an alias is committed uses it, in every worker, and a search costs no read of
+the aliases table.
+
+SQLite, large indexes: a query of single words is ranked without bm25()'s count of
+each word's rows in the whole table (app/services/bm25.py), in two statements.
 """
 
 from __future__ import annotations
@@ -174,20 +178,19 @@ def _terms(q: str, sqlite: bool, lexicon: normalise.Lexicon
 _ONE_WORD = re.compile(r"[^\W_]+")  # one token for FTS5's unicode61 as well
 
 
-# (generation, lexicon) this process last read; None before its first search.
-_LEXICON: tuple[tuple[int, int], normalise.Lexicon] | None = None
+# Per database (an app's engine): the (generation, lexicon) this process last read.
+_LEXICON: dict[sa.Engine, tuple[tuple[int, int], normalise.Lexicon]] = {}
 
 
 def _read_lexicon() -> tuple[tuple[int, int], normalise.Lexicon]:
     """The lexicon now (shipped names and the stored aliases), with its generation (read
     first: the lexicon is never older than its label)."""
-    global _LEXICON
     from app.services.matching import lexicon
 
     generation = tuple(db.session.execute(_GENERATION).one())
     found = (generation, lexicon())
     if not cache_keys.pending(db.session(), "aliases"):  # committed aliases only
-        _LEXICON = found
+        _LEXICON[db.engine] = found
     return found
 
 
@@ -211,7 +214,7 @@ def search(
     session = db.session()
     if session.autoflush:  # what this transaction wrote is searched too, as it was
         session.flush()
-    known = _LEXICON
+    known = _LEXICON.get(db.engine)
     if known is None or cache_keys.pending(session, "aliases"):
         known = _read_lexicon()
     while True:
@@ -219,14 +222,16 @@ def search(
         function, term, words = _terms(q, dialect == "sqlite", lexicon)
         if not term:
             return []
-        if words is None or not any(_ROWS.get(name, 0) >= bm25.LARGE for name in names):
+        if words is None or not any(_ROWS.get((db.engine, name), 0) >= bm25.LARGE
+                                    for name in names):
             rows = db.session.execute(_statement(dialect, names, function),
                                       {"q": term, "n": limit + offset}).all()
             now = next((row.id, row.dispute_id) for row in rows if row.kind == "aliases")
             for row in rows:
                 if row.kind.endswith(":index"):
                     name = row.kind.removesuffix(":index")
-                    _ROWS[name] = bm25.averages(row.snippet, len(KINDS[name].columns))[0]
+                    _ROWS[db.engine, name] = bm25.averages(row.snippet,
+                                                           len(KINDS[name].columns))[0]
             rows = [(row.kind, row.id, float(row.score), row.title, row.dispute_id,
                      row.snippet) for row in rows if row.kind != "aliases"
                     and not row.kind.endswith(":index")]
@@ -249,7 +254,7 @@ def search(
 
 # Rows in each kind's index, as last read (SQLite): a search ranks here only where an
 # index is past bm25.LARGE rows; below that, bm25()'s own count is the cheaper.
-_ROWS: dict[str, int] = {}
+_ROWS: dict[tuple[sa.Engine, str], int] = {}
 
 
 @lru_cache(maxsize=64)
@@ -302,8 +307,8 @@ def _ranked_here(names: tuple[str, ...], term: str, words: tuple[str, ...], n: i
     for name, rows in matches.items():
         kind = KINDS[name]
         fts = f"{kind.table}_fts"
-        _ROWS[name] = bm25.averages(index[name][1], len(kind.columns))[0]
-        if len(rows) > bm25.CANDIDATES or _ROWS[name] < bm25.LARGE:
+        _ROWS[db.engine, name] = bm25.averages(index[name][1], len(kind.columns))[0]
+        if len(rows) > bm25.CANDIDATES or _ROWS[db.engine, name] < bm25.LARGE:
             parts.append(f"SELECT * FROM (SELECT '{name}' AS kind, 'ranked' AS part, * FROM"
                          f" ({_sqlite_sql(kind)}))")
             continue
@@ -319,7 +324,8 @@ def _ranked_here(names: tuple[str, ...], term: str, words: tuple[str, ...], n: i
         for j, word in enumerate(distinct):
             parts.append(f"SELECT '{name}', 'w{j}', rowid, NULL, NULL, NULL, {marks}"
                          f" FROM {fts} WHERE {among % f'w{j}'}")
-            known = bm25.known_frequency(kind.table, (now[0], index[name][0]), word)
+            known = bm25.known_frequency((db.engine, kind.table),
+                                         (now[0], index[name][0]), word)
             if known is None:
                 parts.append(f"SELECT '{name}', 'df{j}', NULL, NULL, NULL, NULL,"
                              f" (SELECT count(*) FROM {fts} WHERE {fts} MATCH :w{j})")
@@ -339,13 +345,13 @@ def _ranked_here(names: tuple[str, ...], term: str, words: tuple[str, ...], n: i
         elif part.startswith("df"):
             j = int(part[2:])
             frequencies[kind_, j] = int(text)
-            bm25.keep_frequency(KINDS[kind_].table, (now[0], index[kind_][0]),
+            bm25.keep_frequency((db.engine, KINDS[kind_].table), (now[0], index[kind_][0]),
                                 distinct[j], int(text))
         else:
             counts[kind_, int(part[1:]), id_] = text.count(bm25.MARK)
     at = {word: j for j, word in enumerate(distinct)}
     for name, rows in matches.items():
-        if len(rows) > bm25.CANDIDATES or _ROWS[name] < bm25.LARGE:
+        if len(rows) > bm25.CANDIDATES or _ROWS[db.engine, name] < bm25.LARGE:
             continue
         total, avgdl = bm25.averages(index[name][1], len(KINDS[name].columns))
         idfs = [bm25.idf(total, frequencies[name, at[word]]) for word in words]
