@@ -285,6 +285,12 @@ def touched(session: Session, keys: Iterable[str]) -> None:
         conn.info.setdefault(_KEYS, set()).update(keys)
 
 
+def pending(session: Session, key: str) -> bool:
+    """Whether the session's transaction has written `key` (flushed, not yet committed):
+    what it reads of that table is not what others read."""
+    return any(key in conn.info.get(_KEYS, ()) for conn in _connections(session))
+
+
 def _before_flush(session: Session, flush_context, instances) -> None:
     session.connection().info[_IN_FLUSH] = True
 

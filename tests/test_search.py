@@ -100,3 +100,49 @@ def test_documents_stored_text_is_searched_and_kept_in_step(editor):
     assert [h.id for h in search("Scranton", kinds={"document"})] == [document.id]
     lifecycle.delete_record(document, actor=editor.user)
     assert search("Scranton", kinds={"document"}) == []
+
+
+def _searched_the_old_way(q: str, limit: int = 100) -> list:
+    """The hits as FTS5's bm25() and snippet() rank them, in the one ranked statement."""
+    from app.services import search as service
+
+    function, term, _ = service._terms(q, True, service._read_lexicon()[1])
+    rows = db.session.execute(service._statement("sqlite", tuple(service.KINDS), function),
+                              {"q": term, "n": limit}).all()
+    order = list(service.KINDS)
+    return sorted((service.SearchHit(kind=r.kind, id=r.id, title=r.title,
+                                     snippet=r.snippet or r.title, rank=float(r.score),
+                                     dispute_id=r.dispute_id)
+                   for r in rows if r.kind != "aliases" and ":" not in r.kind),
+                  key=lambda h: (-h.rank, order.index(h.kind), h.id))[:limit]
+
+
+def test_ranks_made_here_are_fts5s_own_to_the_last_bit(seeded, editor, monkeypatch):
+    """SQLite: a query of single words is ranked by app/services/bm25.py (document
+    frequencies kept per table generation, the rest read per row) in large indexes —
+    here, every index: each hit's rank, order and snippet are what FTS5's bm25() and
+    snippet() give."""
+    from app.services import bm25
+    from app.services import search as service
+
+    monkeypatch.setattr(bm25, "LARGE", 0)
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    queries = ["sacked", "troops", "biden troops", "Kiev", "Zelensky Kyiv", "call well",
+               "troops troops", "spokeswoman", "100k", "no-such-word"]
+    ranked_here = 0
+    for q in queries:
+        for _ in range(2):  # the document frequencies counted, then known
+            hits = search(q, limit=100)
+            assert hits == _searched_the_old_way(q), q
+            ranked_here += service._terms(q, True, service._read_lexicon()[1])[2] is not None
+    assert ranked_here >= 14  # "Kiev", "100k": phrases of their spellings, ranked by bm25()
+    # Given frequencies counted at this generation, when a write adds a word to a claim,
+    # then they are counted again: the ranks stay FTS5's
+    before = search("troops", limit=100)
+    claim = db.session.scalars(sa.select(Claim).order_by(Claim.id)).first()
+    claim_service.update_claim(claim, {"statement": claim.statement + " Troops, troops."},
+                               actor=editor.user)
+    after = search("troops", limit=100)
+    assert after == _searched_the_old_way("troops") and after != before

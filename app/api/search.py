@@ -1,11 +1,13 @@
 """/api/v1/search?q= — ranked full text across disputes, claims, quotes, sources and
-documents' stored text (SQLite FTS5 / PostgreSQL tsvector)."""
+documents' stored text (SQLite FTS5 / PostgreSQL tsvector).
+
+The hits are written as SearchHitSchema dumps them (field for field, in its order:
+tests/api/test_revisions_search.py holds them to it) without a marshmallow pass, and
+each kind's resource URL is built once per request, not once per hit."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from flask import url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 
 from app.api.base import ApiBlueprint
@@ -23,6 +25,11 @@ HEADERS = {"Link": {"description": 'rel="next" while a full page came back.',
                     "schema": {"type": "string"}}}
 
 
+def _url_prefixes(kinds: set[str]) -> dict[str, str]:
+    """Each kind's resource URL without its id: "/api/v1/claims/" (the id comes last)."""
+    return {kind: url_for(ENDPOINTS[kind], record_id=0).removesuffix("0") for kind in kinds}
+
+
 @blp.route("")
 class Search(MethodView):
     @blp.arguments(SearchQuery, location="query")
@@ -31,10 +38,12 @@ class Search(MethodView):
         """Search disputes, claims, quotes, sources and documents' text"""
         hits = service.search(query["q"], kinds=set(query.get("kind") or ()) or None,
                               limit=query["limit"], offset=query["offset"])
-        body = [{**asdict(hit), "url": url_for(ENDPOINTS[hit.kind], record_id=hit.id)}
-                for hit in hits]
-        headers = {}
+        prefixes = _url_prefixes({hit.kind for hit in hits})
+        body = [{"kind": hit.kind, "id": hit.id, "title": hit.title, "snippet": hit.snippet,
+                 "rank": hit.rank, "dispute_id": hit.dispute_id,
+                 "url": f"{prefixes[hit.kind]}{hit.id}"} for hit in hits]
+        response = current_app.json.response(body)
         if len(hits) == query["limit"]:
             next_url = page_url(offset=query["offset"] + query["limit"])
-            headers["Link"] = link_header([("next", next_url)])
-        return body, 200, headers
+            response.headers["Link"] = link_header([("next", next_url)])
+        return response

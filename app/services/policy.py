@@ -121,6 +121,13 @@ def _hide_soft_deleted(execute_state: ORMExecuteState) -> None:
 _FILTERED: dict[int, tuple[sa.Select, sa.Select]] = {}
 
 
+def visible(statement: sa.Select) -> sa.Select:
+    """`statement` as every ORM read runs it: soft-deleted rows left out. For read models
+    that run a statement built once on the session's connection (Core execution skips
+    the ORM's per-execution work, and with it this session hook)."""
+    return _without_deleted(statement)
+
+
 def _without_deleted(statement: sa.Select) -> sa.Select:
     found = _FILTERED.get(id(statement))
     if found is not None and found[0] is statement:
