@@ -2,12 +2,11 @@
 (verdicts.py, disputes.py), and how those read models run their statements.
 
 A read model's statement runs as plain Core (`read`, on `connection()`): no ORM objects,
-no per-execution ORM compile step, no session hook — and for an anonymous read, no
-session at all: a connection of the engine's for its statements alone. The
-session's soft-delete hook (app/services/policy.py) therefore never sees it, so such a
-statement carries its visibility itself: `hide_deleted` writes `deleted_at IS NULL` for
-every soft-deleting table it reads, aliases included, as the hook's loader criteria do
-(tests/services/test_verdict_reads.py holds each kind of deleted record out).
+no per-execution ORM work, no session hook — and for an anonymous read, no session at
+all: a connection of the engine's for its statements alone. The session's soft-delete
+hook therefore never sees it, so such a statement carries its visibility itself
+(`policy.visible`, applied once when it is built; tests/services/test_verdict_reads.py
+holds each kind of deleted record out of the verdict reads).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from app.extensions import db
-from app.models.base import SoftDeleteMixin
 from app.services.differences import FIELDS as DIFFERENCE_FIELDS
 
 # RecordSchema's fields: every stored record shows them.
@@ -73,35 +71,6 @@ def differences(value: list[dict] | None) -> list[dict] | None:
 # -- running a read model's statement ---------------------------------------------------
 
 
-def _soft_deleting_tables() -> frozenset[sa.Table]:
-    return frozenset(mapper.local_table for mapper in db.Model.registry.mappers
-                     if issubclass(mapper.class_, SoftDeleteMixin))
-
-
-def _from_tables(clause: sa.FromClause):
-    """The tables (or aliases of tables) a FROM clause joins, left to right."""
-    if isinstance(clause, sa.Join):
-        yield from _from_tables(clause.left)
-        yield from _from_tables(clause.right)
-    else:
-        yield clause
-
-
-def hide_deleted(stmt: sa.Select) -> sa.Select:
-    """`stmt` without the soft-deleted rows of any table its FROM clause reads (each
-    alias of one too): what the session's soft-delete hook adds to ORM statements, written
-    into the statement, for running it with `read`. A subquery's tables are not looked
-    into: a read model's statements join tables."""
-    soft = _soft_deleting_tables()
-    hidden = []
-    for clause in stmt.get_final_froms():
-        for table in _from_tables(clause):
-            base = table.element if isinstance(table, sa.Alias) else table
-            if base in soft:
-                hidden.append(table.c.deleted_at.is_(None))
-    return stmt.where(*hidden) if hidden else stmt
-
-
 @contextlib.contextmanager
 def connection() -> Iterator[sa.Connection]:
     """The connection a read model's statements run on: the session's while it has a
@@ -120,7 +89,7 @@ def connection() -> Iterator[sa.Connection]:
 
 def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None,
          conn: sa.Connection | None = None) -> list[Row]:
-    """The rows of a read model's statement (visibility written into it: `hide_deleted`),
+    """The rows of a read model's statement (its visibility in it: `policy.visible`),
     run as Core on `conn`, by default on a `connection()` of its own."""
     if conn is not None:
         return conn.execute(stmt, params).all()

@@ -5,8 +5,9 @@ journalists write). Built from ORM objects and dumped by marshmallow, a page of 
 made hundreds of objects (verdicts, every version, every version's evidence, claims,
 authors) and tens of thousands of attribute lookups in the schema (figures in
 bench/README.md). Here the same page is two indexed selects of the columns shown, run
-as Core (`rows.read`: the soft-delete filter is written into the statements by
-`rows.hide_deleted`), turned straight into dicts; each statement is built once per
+as Core (`rows.read`; the soft-delete filter put into the statement once by
+`policy.visible`, as the session's hook would at every execution), turned straight into
+dicts; each statement is built once per
 shape of request, so SQLAlchemy works out its cache key once. Enum columns are read as
 their stored values, which are what the schema dumps. The answers to writes come from
 here too (`one`), so GET and write never differ.
@@ -39,7 +40,8 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.reads.rows import connection, hide_deleted, iso, iso_stamp, read, stamp
+from app.reads.rows import connection, iso, iso_stamp, read, stamp
+from app.services import policy
 from app.services.claimreview import page_urls
 from app.services.errors import NotFound
 from app.services.policy import Viewer, shows_rating, verdict_states
@@ -85,9 +87,9 @@ def visible_rows(viewer: Viewer) -> sa.Select:
         if hidden:
             stmt = stmt.where(*(Verdict.state != state for state in hidden))
         if not viewer.sees_deleted:
-            stmt = hide_deleted(stmt)
-        # its visibility is written into it: the session's hook adds nothing (when it is
-        # run through the session, as tests do)
+            stmt = policy.visible(stmt)
+        # its visibility is in it: run through the session (as tests do), the session's
+        # hook adds nothing more
         stmt = _VISIBLE[key] = stmt.execution_options(include_deleted=True)
     return stmt
 
