@@ -21,16 +21,19 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from app.web.templating import (
+    account_name,
+    account_ref,
     account_title,
     differences_shown,
     fmt_datetime,
     hint,
     label,
+    passive,
     rating_class,
     short_date,
     url_for_once,
 )
-from app.web.wording import ICONS, quote_attribution, quote_found
+from app.web.wording import ICONS, quote_attribution, quote_found, relations_of
 
 
 def _truncate(context_or_env: Any, text: str, length: int) -> str:
@@ -153,6 +156,52 @@ def scope_words(link: Any) -> Markup:
     return Markup("")
 
 
+def relation_sentence(link: Any, letters: dict[int, str]) -> Markup:
+    """"A denies the words “…” in B’s account": a link in words, each end named."""
+    kind = escape(link.type.value)
+    return Markup(f'{account_ref(link.from_claim, letters)}\n<span class="rel rel-{kind}">'
+                  f'{kind}</span>\n{scope_words(link)} {account_ref(link.to_claim, letters)}'
+                  f'{"’s account" if link.scope.value == "claim" else ""}')
+
+
+def card_relations(incoming: list[Any], outgoing: list[Any], letters: dict[int, str]) -> Markup:
+    """An account card's links, from it then to it, as the card lists them (indented as
+    in disputes/show.html)."""
+    items = []
+    for link in outgoing:
+        kind = link.type.value
+        items.append(f'        <li><span class="rel rel-{escape(kind)}">'
+                     f'{escape(kind.capitalize())}</span> {scope_words(link)} '
+                     f'{account_ref(link.to_claim, letters)}</li>\n')
+    for link in incoming:
+        words = (f' <span class="muted">(the words “{escape(link.scope_quote.exact)}”)</span>'
+                 if link.scope.value == "quote" and link.scope_quote else "")
+        items.append(f'        <li><span class="rel rel-{escape(link.type.value)}">'
+                     f'{escape(passive(link.type))}</span> '
+                     f'{account_ref(link.from_claim, letters)}{words}</li>\n')
+    return Markup(f'      <ul class="card-relations">\n{"".join(items)}      </ul>\n')
+
+
+def relations_cell(claim: Any, links: list[Any], letters: dict[int, str]) -> Markup:
+    """How an account relates to the others, in its at-a-glance row."""
+    relations = relations_of(claim, links, letters)
+    if not relations:
+        return Markup('<span class="muted">—</span>')
+    items = []
+    for r in relations:
+        verb, words, letter = r["verb"], r["words"], r["letter"]
+        if letter:
+            other = (f'<a class="letter" href="#claim-{escape(r["other"].id)}" aria-label='
+                     f'"account {escape(letter)}">{escape(letter)}</a>')
+        else:
+            other = escape(account_name(r["other"]))
+        before = "" if r["incoming"] else escape(words)
+        after = f" {escape(words)}" if r["incoming"] and words else ""
+        items.append(f'<span class="relation-item"><span class="rel rel-{escape(verb.split()[0])}">'
+                     f'{escape(verb)}</span> {before}{other}{after}</span>')
+    return Markup("; ".join(items))
+
+
 @pass_context
 def quote_item(context: Context, quote: Any, show_claim: bool = False,
                show_document: bool = True) -> Markup:
@@ -272,5 +321,6 @@ def init_app(app: Flask) -> None:
         sourcing_badge=sourcing_badge, kind_label=kind_label, rating_badge=rating_badge,
         verdict_line=verdict_line, integrity_badge=integrity_badge,
         when_where_line=when_where_line, chain=chain, scope_words=scope_words,
-        quote_item=quote_item,
+        quote_item=quote_item, relation_sentence=relation_sentence,
+        card_relations=card_relations, relations_cell=relations_cell,
     )
