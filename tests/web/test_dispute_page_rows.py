@@ -118,8 +118,9 @@ def test_deleted_records_drafts_and_withdrawals_render_alike(client, app, seeded
                              scope=LinkScope.QUOTE, scope_quote_id=quote.id, note="scoped")
     quote.deleted_at = utcnow()
     db.session.scalars(sa.select(Link).order_by(Link.id)).first().deleted_at = utcnow()
-    # (not one that an account's "also in" list names: both pages fail on that, and the
-    # lifecycle deletes no document that anything live points at)
+    # (not one that an account's "also in" list names: the aggregate fails on that, and
+    # the lifecycle deletes no document that anything live points at; the page's own
+    # answer to it is the last test below)
     document = db.session.scalars(sa.select(Document).where(
         Document.id.in_(sa.select(Claim.first_appearance_id)),
         Document.id.not_in(sa.select(ClaimAppearance.document_id)))).first()
@@ -134,7 +135,7 @@ def test_deleted_records_drafts_and_withdrawals_render_alike(client, app, seeded
         scope_quote_id=live_quote.id if live_quote else None, note="across disputes")
     db.session.commit()
     # a deleted account, with what goes with it (a link to a deleted account, written
-    # straight into the table, fails both pages alike)
+    # straight into the table, fails the aggregate: the last test below)
     doomed = next(c for c in reversed(claims[:-1]) if not any(
         v.state is VerdictState.PUBLISHED for v in c.verdicts))
     lifecycle.delete_record(doomed, actor=editor.user, reason="A duplicate.")
