@@ -8,7 +8,7 @@ from flask import Flask
 def register_web(app: Flask) -> None:
     """Bind Flask-Login, CSRF, the rate limiter and security headers; register pages."""
     from app.extensions import csrf, limiter
-    from app.web import auth, caching, limits, security, templating, wording
+    from app.web import auth, caching, fragments, limits, security, templating, wording
     from app.web.blueprint import bp
     from app.web.views import register_views
 
@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     wording.init_app(app)
+    fragments.init_app(app)
     register_views()
     limits.register(bp)
     app.register_blueprint(bp)

@@ -312,16 +312,31 @@ def claimreview_for(verdict: Verdict) -> dict | None:
     return claimreview(verdict, url=verdict_page_url(verdict), base_url=request.url_root)
 
 
+# An id no row has: a URL built once with it in place of an id is filled in per id (as
+# `claimreview.PageUrls` does for feeds).
+_MARK = 2147483647
+
+
 def url_for_once(endpoint: str, **values: Any) -> str:
     """`url_for` for templates, built once per request for the same arguments: a page
     names the same account or document many times (its card, the at-a-glance table, the
-    relations, the timeline), and building a URL is most of what naming it costs."""
+    relations, the timeline), and building a URL is most of what naming it costs. A URL
+    of one id (`claim_id=7`) is built once per endpoint and filled in for each id."""
     if not has_request_context():
         return url_for(endpoint, **values)
     req = request._get_current_object()  # per request, not per app context
     built = getattr(req, "_urls_built", None)
     if built is None:
         built = req._urls_built = {}
+    if len(values) == 1:
+        ((name, value),) = values.items()
+        if type(value) is int and 0 <= value < _MARK:
+            around = built.get((endpoint, name))
+            if around is None:
+                around = built[endpoint, name] = url_for(
+                    endpoint, **{name: _MARK}).split(str(_MARK))
+            if len(around) == 2:
+                return f"{around[0]}{value}{around[1]}"
     key = (endpoint, *values.items())  # a call site passes its arguments in one order
     try:
         found = built.get(key)

@@ -118,8 +118,9 @@ def test_deleted_records_drafts_and_withdrawals_render_alike(client, app, seeded
                              scope=LinkScope.QUOTE, scope_quote_id=quote.id, note="scoped")
     quote.deleted_at = utcnow()
     db.session.scalars(sa.select(Link).order_by(Link.id)).first().deleted_at = utcnow()
-    # (not one that an account's "also in" list names: both pages fail on that, and the
-    # lifecycle deletes no document that anything live points at)
+    # (not one that an account's "also in" list names: the aggregate fails on that, and
+    # the lifecycle deletes no document that anything live points at; the page's own
+    # answer to it is the last test below)
     document = db.session.scalars(sa.select(Document).where(
         Document.id.in_(sa.select(Claim.first_appearance_id)),
         Document.id.not_in(sa.select(ClaimAppearance.document_id)))).first()
@@ -134,7 +135,7 @@ def test_deleted_records_drafts_and_withdrawals_render_alike(client, app, seeded
         scope_quote_id=live_quote.id if live_quote else None, note="across disputes")
     db.session.commit()
     # a deleted account, with what goes with it (a link to a deleted account, written
-    # straight into the table, fails both pages alike)
+    # straight into the table, fails the aggregate: the last test below)
     doomed = next(c for c in reversed(claims[:-1]) if not any(
         v.state is VerdictState.PUBLISHED for v in c.verdicts))
     lifecycle.delete_record(doomed, actor=editor.user, reason="A duplicate.")
@@ -170,3 +171,43 @@ def test_deleted_records_drafts_and_withdrawals_render_alike(client, app, seeded
     page = client.get(URL.format(dispute.id)).get_data(as_text=True)
     assert "across disputes" in page, doomed.id == claims[0].id
     assert "The accounts conflict." in page
+
+
+def test_a_link_to_a_deleted_account_and_a_deleted_document_are_not_shown(client, seeded,
+                                                                          editor):
+    # Given a link from an account into another dispute, and an account that also
+    # appeared in a document no other record names
+    claims = db.session.scalars(sa.select(Claim).order_by(Claim.id)).all()
+    here = claims[0]
+    other = next(c for c in claims if c.dispute_id != here.dispute_id)
+    link_service.link_claims(here.id, other.id, LinkType.CONTRADICTS, actor=editor.user,
+                             note="To an account deleted by hand.")
+    document = Document(title="A page deleted by hand", url="https://example.org/by-hand")
+    db.session.add(document)
+    db.session.flush()
+    db.session.add(ClaimAppearance(claim_id=here.id, document_id=document.id))
+    db.session.commit()
+    page = client.get(URL.format(here.dispute_id)).get_data(as_text=True)
+    assert "To an account deleted by hand." in page
+    assert "A page deleted by hand" in page
+    # When both are deleted by a direct write (the lifecycle would refuse or take the
+    # link with the account)
+    db.session.execute(sa.update(Claim).where(Claim.id == other.id)
+                       .values(deleted_at=utcnow()))
+    db.session.execute(sa.update(Document).where(Document.id == document.id)
+                       .values(deleted_at=utcnow()))
+    db.session.commit()
+
+    # Then the page still answers, without them, for a reader and for staff
+    response = client.get(URL.format(here.dispute_id))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "To an account deleted by hand." not in page
+    assert "A page deleted by hand" not in page
+    assert f'href="/claims/{other.id}"' not in page
+    sign_in(client, editor)
+    response = client.get(URL.format(here.dispute_id))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "To an account deleted by hand." not in page
+    assert "A page deleted by hand" not in page
