@@ -239,6 +239,54 @@ def targets(run: dict) -> list[Target]:
     return out
 
 
+# Issue 14: the uncached path (cache off), ÷ the ceiling of the same run.
+UNCACHED_GOALS = {"verdict": 0.5, "feed": 0.3, "dispute": 0.25, "dispute_html": 0.2,
+                  "search": 0.25}
+
+
+def _other_scale_search(scale: str) -> float | None:
+    """The uncached search ratio of the newest run at the other end of 100k..1M (its
+    results JSON in bench/out/), for search's growth."""
+    other = {"1m": "100k", "100k": "1m"}.get(scale)
+    runs = sorted(OUT.glob(f"results-{other}-*.json")) if other else []
+    for path in reversed(runs):
+        found = json.loads(path.read_text())["results"].get("uncached", {}).get("search")
+        if found and found.get("ratio"):
+            return found["ratio"]
+    return None
+
+
+def uncached_targets(run: dict) -> list[Target]:
+    """Issue 14's targets: each uncached read against the ceiling (SQLite, 100k), each
+    PostgreSQL figure at least half its SQLite one, and search flat from 100k to 1M."""
+    cold = run["results"].get("uncached", {})
+    pg = run["results"].get("pg_uncached", {})
+    out: list[Target] = []
+    for key, goal in UNCACHED_GOALS.items():
+        m = cold.get(key)
+        r = m.ratio if m and m.ok else None
+        out.append(Target(f"uncached {ENDPOINTS[key]}", r, f">= {goal:.2f} x ceiling",
+                          None if r is None else r >= goal, fmt(r)))
+    for key in UNCACHED_GOALS:
+        lite, post = cold.get(key), pg.get(key)
+        if lite and post and lite.ok and post.ok and lite.ratio:
+            share = post.ratio / lite.ratio
+            out.append(Target(f"uncached {ENDPOINTS[key]}, PostgreSQL ÷ SQLite", share,
+                              ">= 0.50", share >= 0.5,
+                              f"{share:.2f} ({fmt(post.ratio)} / {fmt(lite.ratio)})"))
+    search = cold.get("search")
+    other = _other_scale_search(run["scale"])
+    if search and search.ok and other:
+        small, big = (other, search.ratio) if run["scale"] == "1m" else (search.ratio, other)
+        growth = small / big  # how many times slower at 1M
+        out.append(Target("uncached search: 1M ÷ 100k (time per request)", growth,
+                          "<= 1.5", growth <= 1.5, f"{growth:.2f}"))
+    else:
+        out.append(Target("uncached search: 1M ÷ 100k (time per request)", None, "<= 1.5",
+                          None, "needs runs at 100k and SCALE=1m"))
+    return out
+
+
 def _row(m: Measured, extra: str = "") -> str:
     r = m.result
     if not r:
@@ -307,6 +355,10 @@ def print_report(run: dict) -> None:
     log("== targets (issue 6: SQLite, 2 workers, one run) ==")
     for t in targets(run):
         log(f"  [{t.verdict:7}] {t.what:48} {t.shown:32} target {t.goal}")
+    log("")
+    log("== targets (issue 14: the uncached path, cache off) ==")
+    for t in uncached_targets(run):
+        log(f"  [{t.verdict:7}] {t.what:48} {t.shown:32} target {t.goal}")
 
 
 def serialise(run: dict) -> dict:
@@ -319,7 +371,7 @@ def serialise(run: dict) -> dict:
     out["results"] = {g: {k: conv(m) for k, m in res.items()}
                       for g, res in run["results"].items()}
     out["targets"] = [{"what": t.what, "value": t.value, "goal": t.goal, "met": t.met}
-                      for t in targets(run)]
+                      for t in targets(run) + uncached_targets(run)]
     return out
 
 
