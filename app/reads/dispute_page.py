@@ -42,7 +42,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.cache_keys import depends_on_tables
-from app.extensions import db
 from app.models import (
     Claim,
     ClaimAppearance,
@@ -61,7 +60,8 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
-from app.reads.listings import StateChange, TimelineEntry
+from app.reads.listings import StateChange, TimelineEntry, timeline
+from app.reads.rows import session_connection
 from app.services.audit import entity_type
 from app.services.errors import NotFound
 from app.services.policy import visible
@@ -176,10 +176,7 @@ def read(dispute_id: int, *, include_drafts: bool = False) -> DisputePage:
     """The page's dispute; NotFound when it does not exist or is deleted."""
     if not 0 < dispute_id <= MAX_ID:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
-    session = db.session()
-    if session.autoflush:  # as an ORM read would: pending changes are read back
-        session.flush()
-    conn = session.connection()
+    conn = session_connection()
     found = _run(conn, "dispute", dispute_id=dispute_id)
     if not found:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
@@ -271,7 +268,7 @@ def read(dispute_id: int, *, include_drafts: bool = False) -> DisputePage:
                           for a in other_attributions[claim_id]])
     links = _links(link_rows, by_id)
     return DisputePage(dispute=dispute, claims=claims, links=links, verdicts=verdicts,
-                       timeline=_timeline(claims),
+                       timeline=timeline(claims),
                        state_change=_state_change(conn, dispute_id))
 
 
@@ -295,27 +292,6 @@ def _links(rows: list[sa.Row], claims: dict[int, Any]) -> list[SimpleNamespace]:
                                                                  exact=r.exact),
         from_claim=claims.get(r.from_claim_id), to_claim=claims.get(r.to_claim_id),
     ) for r in rows]
-
-
-def _timeline(claims: list[Any]) -> list[TimelineEntry]:
-    """As `listings.timeline`: where and when each account appeared, oldest first;
-    undated documents last."""
-    entries: dict[int, TimelineEntry] = {}
-    for claim in claims:
-        if claim.first_appearance is not None:
-            doc = claim.first_appearance
-            entries.setdefault(doc.id, TimelineEntry(doc)).first.append(claim)
-        for appearance in claim.appearances:
-            doc = appearance.document
-            entry = entries.setdefault(doc.id, TimelineEntry(doc))
-            if not any(c is claim for c in entry.first):
-                entry.also.append(claim)
-    return sorted(
-        entries.values(),
-        key=lambda e: (e.document.published_at is None,
-                       e.document.published_at.timestamp() if e.document.published_at else 0,
-                       e.document.id),
-    )
 
 
 def _state_change(conn: sa.Connection, dispute_id: int) -> StateChange | None:

@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.cache_keys import keys_of, record_key, shows
-from app.extensions import db
 from app.models import (
     RATING_LABELS,
     Claim,
@@ -46,7 +45,7 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
-from app.reads.rows import RECORD_COLUMNS, differences, iso, record_fields
+from app.reads.rows import RECORD_COLUMNS, differences, iso, record_fields, session_connection
 from app.services.errors import NotFound
 from app.services.policy import shows_rating, visible
 
@@ -216,10 +215,7 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
     ETag); NotFound when it does not exist or is deleted."""
     if not 0 < dispute_id <= MAX_ID:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
-    session = db.session()
-    if session.autoflush:  # as an ORM read would: pending changes are read back
-        session.flush()
-    conn = session.connection()
+    conn = session_connection()
     found = _run(conn, "dispute", dispute_id=dispute_id)
     if not found:
         raise NotFound(f"Dispute {dispute_id} does not exist.")

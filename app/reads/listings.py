@@ -7,7 +7,9 @@ what only the pages show: home, lists, the claim, source, event and document pag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload, undefer
@@ -128,17 +130,18 @@ def state_change(dispute: Dispute) -> StateChange | None:
     return None
 
 
-def timeline(detail: DisputeDetail) -> list[TimelineEntry]:
-    """Where and when each account appeared, oldest first; undated documents last."""
+def timeline(claims: Iterable[Any]) -> list[TimelineEntry]:
+    """Where and when each of these accounts (ORM claims, or the dispute page's rows)
+    appeared, oldest first; undated documents last."""
     entries: dict[int, TimelineEntry] = {}
-    for claim in detail.claims:
+    for claim in claims:
         if claim.first_appearance is not None:
             doc = claim.first_appearance
             entries.setdefault(doc.id, TimelineEntry(doc)).first.append(claim)
         for appearance in claim.appearances:
             doc = appearance.document
             entry = entries.setdefault(doc.id, TimelineEntry(doc))
-            if claim not in entry.first:
+            if not any(c is claim for c in entry.first):
                 entry.also.append(claim)
     return sorted(
         entries.values(),

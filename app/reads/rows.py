@@ -87,6 +87,16 @@ def connection() -> Iterator[sa.Connection]:
         yield conn
 
 
+def session_connection() -> sa.Connection:
+    """The session's connection, for a read model that must see what this request has
+    written (a page a journalist is shown after saving): its pending changes flushed
+    first, as an ORM read would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None,
          conn: sa.Connection | None = None) -> list[Row]:
     """The rows of a read model's statement (its visibility in it: `policy.visible`),

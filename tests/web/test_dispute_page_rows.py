@@ -61,7 +61,7 @@ def _from_aggregate(dispute_id: int, account=None) -> tuple[str, list[str]]:
         detail = listings.dispute_page(dispute_id, include_drafts=staff)
         page = render_template(
             "disputes/show.html", detail=detail, dispute=detail.dispute,
-            letters=letters(detail), timeline=listings.timeline(detail),
+            letters=letters(detail), timeline=listings.timeline(detail.claims),
             state_change=listings.state_change(detail.dispute),
         )
     return page, reads.keys()
