@@ -61,7 +61,7 @@ from app.models import (
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
 from app.reads.listings import StateChange, TimelineEntry, timeline
-from app.reads.rows import session_connection
+from app.reads.rows import connection
 from app.services.audit import entity_type
 from app.services.errors import NotFound
 from app.services.policy import visible
@@ -176,7 +176,11 @@ def read(dispute_id: int, *, include_drafts: bool = False) -> DisputePage:
     """The page's dispute; NotFound when it does not exist or is deleted."""
     if not 0 < dispute_id <= MAX_ID:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
-    conn = session_connection()
+    with connection() as conn:
+        return _read(conn, dispute_id, include_drafts)
+
+
+def _read(conn: sa.Connection, dispute_id: int, include_drafts: bool) -> DisputePage:
     found = _run(conn, "dispute", dispute_id=dispute_id)
     if not found:
         raise NotFound(f"Dispute {dispute_id} does not exist.")

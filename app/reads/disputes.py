@@ -45,7 +45,7 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
-from app.reads.rows import RECORD_COLUMNS, differences, iso, record_fields, session_connection
+from app.reads.rows import RECORD_COLUMNS, connection, differences, iso, record_fields
 from app.services.errors import NotFound
 from app.services.policy import shows_rating, visible
 
@@ -215,7 +215,12 @@ def detail(dispute_id: int, *, include_drafts: bool = False) -> tuple[dict[str, 
     ETag); NotFound when it does not exist or is deleted."""
     if not 0 < dispute_id <= MAX_ID:
         raise NotFound(f"Dispute {dispute_id} does not exist.")
-    conn = session_connection()
+    with connection() as conn:
+        return _detail(conn, dispute_id, include_drafts)
+
+
+def _detail(conn: sa.Connection, dispute_id: int,
+            include_drafts: bool) -> tuple[dict[str, Any], int]:
     found = _run(conn, "dispute", dispute_id=dispute_id)
     if not found:
         raise NotFound(f"Dispute {dispute_id} does not exist.")

@@ -73,28 +73,30 @@ def differences(value: list[dict] | None) -> list[dict] | None:
 
 @contextlib.contextmanager
 def connection() -> Iterator[sa.Connection]:
-    """The connection a read model's statements run on: the session's while it has a
-    transaction under way (a read with a token, which looked the token up; anything the
-    request wrote and has not committed), so they see what it sees; otherwise one of the
-    engine's for these statements alone, back to the pool when they are done — an
-    anonymous read makes no session. (A write's answer is read after its commit, which
-    ended the session's transaction: a fresh connection sees that commit.)"""
+    """The connection a read model's statements run on.
+
+    - The session's, while it has a transaction under way (a read with a token, which
+      looked the token up; anything the request wrote and has not committed), its
+      pending changes flushed first as an ORM read would: the statements see what the
+      request sees.
+    - Otherwise one of the engine's for these statements alone, back to the pool when
+      they are done: an anonymous read makes no session. (A write's answer is read after
+      its commit, which ended the session's transaction: a fresh connection sees it.)
+      On PostgreSQL it runs in autocommit: no BEGIN and ROLLBACK round trips around
+      the reads. What they see is the same — under READ COMMITTED, PostgreSQL's and
+      ours, each statement takes its own snapshot inside a transaction or out of one.
+    """
     session = db.session
     if session.registry.has() and session().in_transaction():
-        yield session.connection()
+        current = session()
+        if current.autoflush:
+            current.flush()
+        yield current.connection()
         return
     with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn
-
-
-def session_connection() -> sa.Connection:
-    """The session's connection, for a read model that must see what this request has
-    written (a page a journalist is shown after saving): its pending changes flushed
-    first, as an ORM read would."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection()
 
 
 def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None,

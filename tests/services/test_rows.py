@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Verdict
+from app.models import Claim, Verdict
 from app.reads.rows import iso, iso_stamp, stamp
 
 
@@ -39,3 +39,26 @@ def test_a_stamp_column_reads_what_the_typed_column_reads(seeded):
                                                                          strict=True):
         assert iso_stamp(created_raw) == iso(created)
         assert iso_stamp(published_raw) == iso(published)
+
+
+def test_an_anonymous_read_hands_its_connection_back_transactional(client, seeded):
+    """On PostgreSQL a read model's own connection reads in autocommit (no BEGIN and
+    ROLLBACK round trips); the pool must get it back as it lent it, or the next write on
+    it would commit statement by statement instead of all or nothing."""
+    returned = []
+
+    def on_checkin(dbapi_connection, record):
+        returned.append(getattr(dbapi_connection, "autocommit", False))
+
+    verdict_id, dispute_id = db.session.execute(
+        sa.select(Verdict.id, Claim.dispute_id).join(Verdict.claim)
+        .where(Verdict.state == "published").limit(1)).one()
+    db.session.remove()  # the reads below make their own connections, as requests do
+    sa.event.listen(db.engine, "checkin", on_checkin)
+    try:
+        for url in (f"/api/v1/verdicts/{verdict_id}", "/api/v1/verdicts?limit=5",
+                    f"/api/v1/disputes/{dispute_id}", f"/disputes/{dispute_id}"):
+            assert client.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(db.engine, "checkin", on_checkin)
+    assert returned and not any(returned)
