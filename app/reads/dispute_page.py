@@ -62,6 +62,7 @@ from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
 from app.reads.listings import StateChange, TimelineEntry, timeline
 from app.reads.rows import connection
+from app.reads.rows import read as read_rows
 from app.services.audit import entity_type
 from app.services.errors import NotFound
 from app.services.policy import visible
@@ -146,7 +147,7 @@ _STATEMENTS = {name: visible(statement) for name, statement in {
 
 
 def _run(conn: sa.Connection, name: str, **params) -> list[sa.Row]:
-    return conn.execute(_STATEMENTS[name], params).all()
+    return read_rows(_STATEMENTS[name], params, conn)
 
 
 @dataclass

@@ -5,10 +5,10 @@ uses) and dumped by marshmallow, a dispute cost nine queries with deep loader op
 dozens of objects and tens of thousands of attribute lookups (figures in
 bench/README.md). Here it is nine plain selects of the columns shown, built once with
 the soft-delete filter every ORM read gets (`policy.visible`, so deleted records stay
-hidden exactly as they do for the objects) and run on the session's connection: Core
-execution of a statement built once skips the ORM's per-execution work (its events,
-its copy of the statement, its result wrapping), which cost more than the database's
-answer. The event comes joined to the dispute and the quote a link is scoped to joined
+hidden exactly as they do for the objects) and run by `rows.read`: a statement built
+once and compiled once skips the ORM's and the engine's per-execution work (events, a
+copy of the statement, its cache key, result wrapping), which cost more than the
+database's answer. The event comes joined to the dispute and the quote a link is scoped to joined
 to the link (outer joins, so a deleted one reads as none, as before).
 
 `DisputeDetailSchema` stays the contract and the OpenAPI document;
@@ -45,7 +45,7 @@ from app.models import (
 )
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
-from app.reads.rows import RECORD_COLUMNS, connection, differences, iso, record_fields
+from app.reads.rows import RECORD_COLUMNS, connection, differences, iso, read, record_fields
 from app.services.errors import NotFound
 from app.services.policy import shows_rating, visible
 
@@ -135,7 +135,7 @@ _STATEMENTS = {name: visible(statement) for name, statement in {
 
 
 def _run(conn: sa.Connection, name: str, **params) -> list[sa.Row]:
-    return conn.execute(_STATEMENTS[name], params).all()
+    return read(_STATEMENTS[name], params, conn)
 
 
 # -- rows to DisputeDetailSchema's dicts ----------------------------------

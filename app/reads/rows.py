@@ -11,13 +11,13 @@ holds each kind of deleted record out of the verdict reads).
 
 from __future__ import annotations
 
+import collections
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Row
 
 from app.extensions import db
 from app.services.differences import FIELDS as DIFFERENCE_FIELDS
@@ -100,10 +100,117 @@ def connection() -> Iterator[sa.Connection]:
 
 
 def read(stmt: sa.Executable, params: Mapping[str, Any] | None = None,
-         conn: sa.Connection | None = None) -> list[Row]:
+         conn: sa.Connection | None = None) -> list[Any]:
     """The rows of a read model's statement (its visibility in it: `policy.visible`),
-    run as Core on `conn`, by default on a `connection()` of its own."""
+    run on `conn`, by default on a `connection()` of its own: named tuples of the
+    statement's columns, with the values SQLAlchemy's own rows would hold."""
     if conn is not None:
-        return conn.execute(stmt, params).all()
+        return _prepared(stmt, conn.dialect).run(conn, params)
     with connection() as own:
-        return own.execute(stmt, params).all()
+        return _prepared(stmt, own.dialect).run(own, params)
+
+
+class _Prepared:
+    """A read model's statement compiled once per dialect and run on the driver's cursor.
+
+    `Connection.execute` spends, per statement, before and after the driver's work — its
+    cache key worked out, an execution context, events, a result object — about as much
+    again as the driver itself spends on a read model's indexed selects, several of
+    which make each answer (figures in bench/README.md). The statements here are built
+    once and only ever bound new values, so that work is done once: SQLAlchemy compiles
+    the statement for the dialect, `construct_expanded_state` (its public API for
+    exactly this) gives each execution's SQL and parameters, IN lists expanded, and the
+    types' own bind and result processors convert values both ways as they would in
+    `execute`. Driver errors are raised as SQLAlchemy's (the app's handlers map them), a
+    lost connection invalidated as `execute` would. The engine's `before_cursor_execute`
+    and `after_cursor_execute` listeners are called as `execute` calls them (with no
+    execution context; a listener's `retval` is not used): the read cache notes the
+    tables read there, and the tests count statements. tests/services/test_rows.py
+    holds every read model's statements to `Connection.execute`'s rows on both
+    databases.
+    """
+
+    __slots__ = ("stmt", "compiled", "positional", "row", "convert")
+
+    def __init__(self, stmt: sa.Executable, dialect: sa.Dialect) -> None:
+        self.stmt = stmt  # held: its id keys the cache
+        self.compiled = stmt.compile(dialect=dialect)
+        self.positional = dialect.positional
+        self.row: type | None = None  # at the first run, from what the driver describes
+        self.convert: list[tuple[int, Callable[[Any], Any]]] = []
+
+    def run(self, conn: sa.Connection, params: Mapping[str, Any] | None) -> list[Any]:
+        state = self.compiled.construct_expanded_state(params)
+        bound = state.parameters
+        for name, process in state.processors.items():
+            if name in bound:
+                bound[name] = process(bound[name])
+        args = (tuple(bound[name] for name in state.positiontup) if self.positional
+                else bound)
+        dialect, dispatch = conn.dialect, conn.dispatch
+        pooled = conn.connection
+        cursor = pooled.cursor()
+        try:
+            if dispatch.before_cursor_execute:  # the read cache's notes, tests' captures
+                dispatch.before_cursor_execute(conn, cursor, state.statement, args, None,
+                                               False)
+            cursor.execute(state.statement, args)
+            found = cursor.fetchall()
+            if dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(conn, cursor, state.statement, args, None,
+                                              False)
+            if self.row is None:
+                self._describe(dialect, cursor.description)
+        except dialect.loaded_dbapi.Error as error:
+            lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
+            if lost:
+                conn.invalidate()
+            raise sa.exc.DBAPIError.instance(
+                state.statement, args, error, dialect.loaded_dbapi.Error,
+                connection_invalidated=lost, dialect=dialect) from error
+        finally:
+            cursor.close()
+        make = self.row._make
+        if not self.convert:
+            return [make(values) for values in found]
+        convert = self.convert
+        rows = []
+        for values in found:
+            values = list(values)
+            for index, process in convert:
+                if values[index] is not None:
+                    values[index] = process(values[index])
+            rows.append(make(values))
+        return rows
+
+    def _describe(self, dialect: sa.Dialect, description) -> None:
+        """The rows' names (the statement's column keys; a text statement's, as the
+        driver names them) and the result processors of the columns whose type has one,
+        asked for as SQLAlchemy asks: with the driver's type code of the column."""
+        columns = getattr(self.stmt, "selected_columns", None)
+        if columns is None:  # text(): untyped, as SQLAlchemy reads it
+            names, types = [d[0] for d in description], [None] * len(description)
+        else:
+            names, types = list(columns.keys()), [column.type for column in columns]
+        convert = []
+        for index, (type_, described) in enumerate(zip(types, description, strict=True)):
+            process = (type_.dialect_impl(dialect).result_processor(dialect, described[1])
+                       if type_ is not None else None)
+            if process is not None:
+                convert.append((index, process))
+        # the row type last: another thread's run takes both once it is there
+        self.convert = convert
+        self.row = collections.namedtuple("Row", names, rename=True)
+
+
+_PREPARED: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepared(stmt: sa.Executable, dialect: sa.Dialect) -> _Prepared:
+    key = (id(stmt), dialect.name)
+    found = _PREPARED.get(key)
+    if found is None or found.stmt is not stmt:
+        if len(_PREPARED) >= 2048:  # read models build their statements once: a bound
+            _PREPARED.clear()
+        found = _PREPARED[key] = _Prepared(stmt, dialect)
+    return found

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from app import cache_keys
 from app.extensions import db
+from app.reads.rows import read as read_rows
 from app.services import bm25, normalise
 from app.services.errors import ValidationError
 
@@ -224,8 +225,10 @@ def search(
             return []
         if words is None or not any(_ROWS.get((db.engine, name), 0) >= bm25.LARGE
                                     for name in names):
-            rows = db.session.execute(_statement(dialect, names, function),
-                                      {"q": term, "n": limit + offset}).all()
+            # a statement built once per set of kinds: run as a read model's
+            # (app/reads/rows.py), on the session's connection while it writes
+            rows = read_rows(_statement(dialect, names, function),
+                             {"q": term, "n": limit + offset})
             now = next((row.id, row.dispute_id) for row in rows if row.kind == "aliases")
             for row in rows:
                 if row.kind.endswith(":index"):
@@ -291,7 +294,7 @@ def _ranked_here(names: tuple[str, ...], term: str, words: tuple[str, ...], n: i
     matches: dict[str, list] = {}
     index: dict[str, tuple[int, bytes | None]] = {}
     now = (0, 0)
-    for row in db.session.execute(_matches_statement(names), {"q": term}):
+    for row in read_rows(_matches_statement(names), {"q": term}):
         if row.kind == "aliases":
             now = (row.id, row.dispute_id)
         elif row.kind.endswith(":index"):
