@@ -8,7 +8,7 @@ the soft-delete filter every ORM read gets (`policy.visible`, so deleted records
 hidden exactly as they do for the objects) and run by `rows.read`: a statement built
 once and compiled once skips the ORM's and the engine's per-execution work (events, a
 copy of the statement, its cache key, result wrapping), which cost more than the
-database's answer. The event comes joined to the dispute and the quote a link is scoped to joined
+database's answer; times are read as stored and written out, never parsed. The event comes joined to the dispute and the quote a link is scoped to joined
 to the link (outer joins, so a deleted one reads as none, as before).
 
 `DisputeDetailSchema` stays the contract and the OpenAPI document;
@@ -43,9 +43,18 @@ from app.models import (
     VerdictState,
     VerdictVersion,
 )
-from app.models.base import MAX_ID
+from app.models.base import MAX_ID, UTCDateTime
 from app.reads.aggregates import visible_verdict
-from app.reads.rows import RECORD_COLUMNS, connection, differences, iso, read, record_fields
+from app.reads.rows import (
+    RECORD_COLUMNS,
+    connection,
+    differences,
+    iso,
+    iso_stamp,
+    read,
+    record_fields,
+    stamp,
+)
 from app.services.errors import NotFound
 from app.services.policy import shows_rating, visible
 
@@ -61,12 +70,14 @@ _EVENT_COLUMNS = (*RECORD_COLUMNS, "slug", "title", "occurred_on", "date_precisi
 def _columns(model, *names: str) -> list:
     """The columns `names` of `model`; enums as their stored value (the string shown),
     without making each one a member first — except a verdict's state, which
-    `visible_verdict` compares as one."""
+    `visible_verdict` compares as one — and times as `rows.stamp`s."""
     return [_value(getattr(model, name)) if name != "state" or model is not Verdict
             else getattr(model, name) for name in names]
 
 
 def _value(column):
+    if isinstance(column.type, UTCDateTime):  # written out by iso_stamp, never parsed
+        return stamp(column)
     if isinstance(column.type, sa.Enum):
         return sa.type_coerce(column, sa.String(column.type.length)).label(column.key)
     return column
@@ -169,7 +180,7 @@ def _document_ref(row: sa.Row | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {"id": row.id, "title": row.title, "url": row.url,
-            "published_at": iso(row.published_at), "publisher_id": row.publisher_id,
+            "published_at": iso_stamp(row.published_at), "publisher_id": row.publisher_id,
             "text_sha256": row.text_sha256}
 
 
@@ -184,8 +195,8 @@ def _verdict_summary(verdicts: list[sa.Row], include_drafts: bool) -> dict[str, 
             "rationale": v.rationale,
             "withdrawal_reason": v.current_reason if v.state is VerdictState.WITHDRAWN
             else None,
-            "current_version": v.current_version, "published_at": iso(v.published_at),
-            "updated_at": iso(v.updated_at)}
+            "current_version": v.current_version, "published_at": iso_stamp(v.published_at),
+            "updated_at": iso_stamp(v.updated_at)}
 
 
 # What `detail` reads; the keys it declares name every row of them it shows or looks for.
@@ -263,7 +274,7 @@ def _detail(conn: sa.Connection, dispute_id: int,
             "kind": c.kind,
             "sourcing_level": c.sourcing_level,
             "independent_sources": c.independent_sources,
-            "stated_at": iso(c.stated_at),
+            "stated_at": iso_stamp(c.stated_at),
             "stated_precision": c.stated_precision,
             "claimant": claimants[c.claimant_id],
             "attribution_chain": [
@@ -280,12 +291,12 @@ def _detail(conn: sa.Connection, dispute_id: int,
                  "suffix": q.suffix, "integrity": q.integrity,
                  "closest_match": q.closest_match, "diff": q.diff,
                  "differences": differences(q.differences),
-                 "checked_at": iso(q.checked_at), "checked_version": q.checked_version,
+                 "checked_at": iso_stamp(q.checked_at), "checked_version": q.checked_version,
                  "last_seen_version": q.last_seen_version,
                  "changed_version": q.changed_version, "lock_version": q.lock_version}
                 for q in by_claim["quotes", c.id]],
             "verdict": _verdict_summary(by_claim["verdicts", c.id], include_drafts),
-            "updated_at": iso(c.updated_at),
+            "updated_at": iso_stamp(c.updated_at),
             "lock_version": c.lock_version,
         } for c in claims],
         "event": None if dispute.ev_id is None else _event(dispute),
@@ -302,8 +313,8 @@ def _detail(conn: sa.Connection, dispute_id: int,
 
 def _event(row: sa.Row) -> dict[str, Any]:
     """The event's fields, from the dispute's row (its `ev_*` columns)."""
-    return {"id": row.ev_id, "created_at": iso(row.ev_created_at),
-            "updated_at": iso(row.ev_updated_at), "deleted_at": iso(row.ev_deleted_at),
+    return {"id": row.ev_id, "created_at": iso_stamp(row.ev_created_at),
+            "updated_at": iso_stamp(row.ev_updated_at), "deleted_at": iso_stamp(row.ev_deleted_at),
             "lock_version": row.ev_lock_version, "slug": row.ev_slug,
             "title": row.ev_title, "occurred_on": iso(row.ev_occurred_on),
             "date_precision": row.ev_date_precision,

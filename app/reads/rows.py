@@ -54,9 +54,10 @@ def iso_stamp(value: str | datetime | None) -> str | None:
 
 
 def record_fields(row: Any) -> dict[str, Any]:
-    """RecordSchema's fields of a row that has RECORD_COLUMNS."""
-    return {"id": row.id, "created_at": iso(row.created_at),
-            "updated_at": iso(row.updated_at), "deleted_at": iso(row.deleted_at),
+    """RecordSchema's fields of a row that has RECORD_COLUMNS (its times as `stamp`s or as
+    UTC datetimes)."""
+    return {"id": row.id, "created_at": iso_stamp(row.created_at),
+            "updated_at": iso_stamp(row.updated_at), "deleted_at": iso_stamp(row.deleted_at),
             "lock_version": row.lock_version}
 
 
