@@ -23,7 +23,7 @@ from flask import request
 from app.errors import validation_message
 from app.extensions import db
 from app.models.base import MAX_ID
-from app.reads.rows import read
+from app.reads.rows import iso_stamp, read
 from app.services.errors import ValidationError
 
 PAGE_HEADERS = {
@@ -83,8 +83,10 @@ def paginated(view: Callable[..., sa.Select]) -> Callable:
 # -- keyset cursor over (updated_at, id) -------------------------------------------------
 
 
-def encode_cursor(updated_at: datetime, record_id: int) -> str:
-    raw = f"{updated_at.astimezone(UTC).isoformat()}|{record_id}".encode()
+def encode_cursor(updated_at: datetime | str, record_id: int) -> str:
+    """The cursor after the row (updated_at, record_id); `updated_at` a UTC datetime or
+    a `rows.stamp` of one."""
+    raw = f"{iso_stamp(updated_at)}|{record_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

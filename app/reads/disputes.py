@@ -8,8 +8,9 @@ the soft-delete filter every ORM read gets (`policy.visible`, so deleted records
 hidden exactly as they do for the objects) and run by `rows.read`: a statement built
 once and compiled once skips the ORM's and the engine's per-execution work (events, a
 copy of the statement, its cache key, result wrapping), which cost more than the
-database's answer; times are read as stored and written out, never parsed. The event comes joined to the dispute and the quote a link is scoped to joined
-to the link (outer joins, so a deleted one reads as none, as before).
+database's answer; times are read as stored and written out, never parsed. The event
+comes joined to the dispute and the quote a link is scoped to joined to the link (outer
+joins, so a deleted one reads as none, as before).
 
 `DisputeDetailSchema` stays the contract and the OpenAPI document;
 `tests/services/test_dispute_reads.py` checks that `detail()` is exactly what that

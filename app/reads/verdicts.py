@@ -40,7 +40,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.reads.rows import connection, iso, iso_stamp, read, stamp
+from app.reads.rows import connection, iso_stamp, read, stamp
 from app.services import policy
 from app.services.claimreview import page_urls
 from app.services.errors import NotFound
@@ -48,10 +48,10 @@ from app.services.policy import Viewer, shows_rating, verdict_states
 
 # What the feed selects: the verdict's columns, its claim's dispute, its author, and the
 # current version's reason and time (a withdrawal's). `as_dicts` unpacks them in this
-# order. Times but `updated_at` (the feed's cursor is made from it) are read as `stamp`s.
+# order. Times are read as `stamp`s (the feed's cursor is written from `updated_at`'s too).
 _CURRENT = aliased(VerdictVersion)
 COLUMNS = (
-    Verdict.id, stamp(Verdict.created_at), Verdict.updated_at, stamp(Verdict.deleted_at),
+    Verdict.id, stamp(Verdict.created_at), stamp(Verdict.updated_at), stamp(Verdict.deleted_at),
     Verdict.lock_version, Verdict.claim_id, Claim.dispute_id,
     Claim.statement.label("claim_statement"),
     sa.type_coerce(Verdict.state, sa.String).label("state"),
@@ -193,7 +193,7 @@ def as_dicts(rows: Sequence[Row], conn: sa.Connection | None = None) -> list[dic
         answers.append({
             "id": verdict_id,
             "created_at": iso_stamp(created_at),
-            "updated_at": iso(updated_at),
+            "updated_at": iso_stamp(updated_at),
             "deleted_at": iso_stamp(deleted_at),
             "lock_version": lock_version,
             "claim_id": claim_id,
