@@ -61,13 +61,12 @@ from app.models import (
 from app.models.base import MAX_ID
 from app.reads.aggregates import visible_verdict
 from app.reads.listings import StateChange, TimelineEntry, timeline
-from app.reads.rows import connection
+from app.reads.rows import among, connection
 from app.reads.rows import read as read_rows
 from app.services.audit import entity_type
 from app.services.errors import NotFound
 from app.services.policy import visible
 
-_IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
 _SCOPE = aliased(Quote)  # the quote a link is scoped to
 _PARENT = aliased(Source)  # a named source's parent
@@ -122,23 +121,23 @@ _STATEMENTS = {name: visible(statement) for name, statement in {
         _FROM.claimant_id.label("from_claimant_id"), _TO.claimant_id.label("to_claimant_id"),
     ).join(_FROM, _FROM.id == Link.from_claim_id).join(_TO, _TO.id == Link.to_claim_id)
     .outerjoin(_SCOPE, _SCOPE.id == Link.scope_quote_id)
-    .where(sa.or_(Link.from_claim_id.in_(_IDS), Link.to_claim_id.in_(_IDS)))
+    .where(sa.or_(among(Link.from_claim_id), among(Link.to_claim_id)))
     .order_by(Link.id),
     # each verdict's newest version's reason (what a withdrawal says), newest last
     "reasons": sa.select(VerdictVersion.verdict_id, VerdictVersion.reason)
-    .where(VerdictVersion.verdict_id.in_(_IDS)).order_by(VerdictVersion.number),
+    .where(among(VerdictVersion.verdict_id)).order_by(VerdictVersion.number),
     # accounts in other disputes that links point to: what naming them takes
     "other_attributions": sa.select(
         ClaimAttribution.claim_id, ClaimAttribution.relation, ClaimAttribution.source_id,
-    ).where(ClaimAttribution.claim_id.in_(_IDS)).order_by(ClaimAttribution.position),
+    ).where(among(ClaimAttribution.claim_id)).order_by(ClaimAttribution.position),
     "documents": sa.select(
         Document.id, Document.title, Document.publisher_id, Document.published_at,
-    ).where(Document.id.in_(_IDS)),
+    ).where(among(Document.id)),
     # the sources named, each with its parent's name (a claimant's affiliation line)
     "sources": sa.select(
         Source.id, Source.name, Source.kind, Source.title, Source.description,
         _PARENT.id.label("parent_key"), _PARENT.name.label("parent_name"),
-    ).outerjoin(_PARENT, _PARENT.id == Source.parent_id).where(Source.id.in_(_IDS)),
+    ).outerjoin(_PARENT, _PARENT.id == Source.parent_id).where(among(Source.id)),
     "state_changes": sa.select(
         Revision.before, Revision.after, Revision.reason, Revision.at,
     ).where(Revision.entity_type == entity_type(Dispute), Revision.entity_id == _DISPUTE)

@@ -48,6 +48,7 @@ from app.models.base import MAX_ID, UTCDateTime
 from app.reads.aggregates import visible_verdict
 from app.reads.rows import (
     RECORD_COLUMNS,
+    among,
     connection,
     differences,
     iso,
@@ -62,7 +63,6 @@ from app.services.policy import shows_rating, visible
 _CURRENT = aliased(VerdictVersion)  # a verdict's current version (a withdrawal's reason)
 _EVENT = aliased(Event)  # the dispute's event, joined to it
 _SCOPE = aliased(Quote)  # the quote a link is scoped to, joined to the link
-_IDS = sa.bindparam("ids", expanding=True)  # one bound list: each statement stays cached
 _DISPUTE = sa.bindparam("dispute_id")
 _EVENT_COLUMNS = (*RECORD_COLUMNS, "slug", "title", "occurred_on", "date_precision",
                   "summary")
@@ -98,7 +98,7 @@ def _with_ancestors() -> sa.Select:
     # every source named, then each one's parent, and so on (UNION ends any cycle);
     # the select of Source itself drops the deleted ones
     table = Source.__table__
-    chain = sa.select(table.c.id, table.c.parent_id).where(table.c.id.in_(_IDS)).cte(
+    chain = sa.select(table.c.id, table.c.parent_id).where(among(table.c.id)).cte(
         "chain", recursive=True)
     chain = chain.union(sa.select(table.c.id, table.c.parent_id)
                         .join(chain, table.c.id == chain.c.parent_id))
@@ -136,13 +136,13 @@ _STATEMENTS = {name: visible(statement) for name, statement in {
     # with the text of the quote it is scoped to
     "links": _select(Link, "id", "from_claim_id", "to_claim_id", "type", "scope",
                      "scope_quote_id", "note", "lock_version",
-                     where=sa.or_(Link.from_claim_id.in_(_IDS), Link.to_claim_id.in_(_IDS)),
+                     where=sa.or_(among(Link.from_claim_id), among(Link.to_claim_id)),
                      order_by=(Link.id,))
     .add_columns(_SCOPE.exact.label("scope_quote_exact"))
     .outerjoin(_SCOPE, _SCOPE.id == Link.scope_quote_id),
     "sources": _with_ancestors(),
     "documents": _select(Document, "id", "title", "url", "published_at", "publisher_id",
-                         "text_sha256", where=Document.id.in_(_IDS)),
+                         "text_sha256", where=among(Document.id)),
 }.items()}
 
 

@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 from app.services.differences import FIELDS as DIFFERENCE_FIELDS
@@ -67,6 +73,61 @@ def differences(value: list[dict] | None) -> list[dict] | None:
     if value is None:
         return None
     return [{key: item.get(key) for key in DIFFERENCE_FIELDS} for item in value]
+
+
+# -- a bound list of ids ---------------------------------------------------------------
+
+class _IdList(TypeDecorator):
+    """A list of ids bound as one value: a JSON array on SQLite, an integer array on
+    PostgreSQL."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(sa.Integer))
+        return dialect.type_descriptor(sa.String())
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        ids = [int(i) for i in value]
+        return ids if dialect.name == "postgresql" else json.dumps(ids)
+
+
+class _Among(ColumnElement[bool]):
+    """`column` is one of the ids bound as one list (`among`)."""
+
+    inherit_cache = True
+    type = sa.Boolean()
+    _is_implicitly_boolean = True  # a predicate: no "= 1" after it on SQLite
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement, ids: sa.BindParameter) -> None:
+        self.column, self.ids = column, ids
+
+
+@compiles(_Among)
+def _among_sqlite(element: _Among, compiler, **kw) -> str:
+    return (f"{compiler.process(element.column, **kw)} IN"
+            f" (SELECT value FROM json_each({compiler.process(element.ids, **kw)}))")
+
+
+@compiles(_Among, "postgresql")
+def _among_postgresql(element: _Among, compiler, **kw) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.ids, **kw)})"
+
+
+def among(column: Any, name: str = "ids") -> ColumnElement[bool]:
+    """`column IN (the ids bound as `name`)`, written so that the statement's SQL is the
+    same whatever the number of ids: SQLAlchemy's expanding IN writes one placeholder per
+    id at every execution, which costs as much as the rest of the execution for a page's
+    worth, and gives PostgreSQL a new statement (planned anew, never prepared) for every
+    length. SQLite reads the ids from a JSON array (`json_each`), PostgreSQL from an
+    integer array (`= ANY`)."""
+    return _Among(column, sa.bindparam(name, type_=_IdList()))
 
 
 # -- running a read model's statement ---------------------------------------------------
@@ -131,21 +192,27 @@ class _Prepared:
     databases.
     """
 
-    __slots__ = ("stmt", "compiled", "positional", "row", "convert")
+    __slots__ = ("stmt", "compiled", "positional", "processors", "row", "convert")
 
     def __init__(self, stmt: sa.Executable, dialect: sa.Dialect) -> None:
         self.stmt = stmt  # held: its id keys the cache
         self.compiled = stmt.compile(dialect=dialect)
         self.positional = dialect.positional
+        self.processors = {
+            name: process for name, bind in self.compiled.binds.items()
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect))}
         self.row: type | None = None  # at the first run, from what the driver describes
         self.convert: list[tuple[int, Callable[[Any], Any]]] = []
 
     def run(self, conn: sa.Connection, params: Mapping[str, Any] | None) -> list[Any]:
         state = self.compiled.construct_expanded_state(params)
         bound = state.parameters
-        for name, process in state.processors.items():
-            if name in bound:
-                bound[name] = process(bound[name])
+        # the types' bind processors: of the parameters as compiled, then of those an
+        # IN list was expanded into
+        for processors in (self.processors, state.processors):
+            for name, process in processors.items():
+                if name in bound:
+                    bound[name] = process(bound[name])
         args = (tuple(bound[name] for name in state.positiontup) if self.positional
                 else bound)
         dialect, dispatch = conn.dialect, conn.dispatch

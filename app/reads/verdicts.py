@@ -40,7 +40,7 @@ from app.models import (
     VerdictVersion,
 )
 from app.models.base import MAX_ID
-from app.reads.rows import connection, iso_stamp, read, stamp
+from app.reads.rows import among, connection, iso_stamp, read, stamp
 from app.services import policy
 from app.services.claimreview import page_urls
 from app.services.errors import NotFound
@@ -152,8 +152,7 @@ _EVIDENCE_ROWS = (
 # Of one verdict (a detail) by a plain bound id, not a list SQLAlchemy writes out anew at
 # every execution; of many (a feed page) by one bound list.
 _EVIDENCE_OF_ONE = _EVIDENCE_ROWS.where(VerdictVersion.verdict_id == sa.bindparam("verdict_id"))
-_EVIDENCE_OF_MANY = _EVIDENCE_ROWS.where(
-    VerdictVersion.verdict_id.in_(sa.bindparam("ids", expanding=True)))
+_EVIDENCE_OF_MANY = _EVIDENCE_ROWS.where(among(VerdictVersion.verdict_id))
 
 
 def _evidence(rows: Sequence[Row],

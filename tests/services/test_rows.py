@@ -83,6 +83,8 @@ def _every_read_model_statement(editor_user) -> list[tuple[str, sa.Select]]:
         found.append((f"verdicts.by_id[{label}]", verdict_reads.by_id(viewer)))
         rows = verdict_reads.visible_rows(viewer)
         found.append((f"verdicts.feed[{label}]", _keyset(rows, Verdict, after=True)))
+        since, _ = verdict_reads.feed_rows(viewer, {"updated_since": "given"})
+        found.append((f"verdicts.feed_since[{label}]", _keyset(since, Verdict, after=False)))
     found.append(("verdicts.evidence_of_one", verdict_reads._EVIDENCE_OF_ONE))
     found.append(("verdicts.evidence_of_many", verdict_reads._EVIDENCE_OF_MANY))
     # search: one text statement for every kind (SQLite: and each index's averages)
@@ -102,19 +104,23 @@ def test_read_models_statements_read_what_sqlalchemy_reads(seeded, journalist, e
         db.session.scalars(sa.select(Claim.id).where(~Claim.verdicts.any())).first(), 2,
         "Draft.", actor=journalist.user)
     lifecycle.delete_record(draft, actor=editor.user, reason="duplicate")
-    every = {"dispute_ids": db.session.scalars(sa.select(Dispute.id)).all(),
-             "verdict_ids": db.session.scalars(sa.select(Verdict.id)).all()}
+    every = {"dispute_ids": db.session.scalars(sa.select(Dispute.id)).all()}
     ids = sorted({*db.session.scalars(sa.select(Claim.id)),
                   *db.session.scalars(sa.select(Source.id)),
-                  *db.session.scalars(sa.select(Document.id)), *every["verdict_ids"]})
+                  *db.session.scalars(sa.select(Document.id)),
+                  *db.session.scalars(sa.select(Verdict.id))})
+    db.session.commit()
+    # a feed's position at a verdict's own time: the rows after it in (updated_at, id),
+    # its time bound as the column's type binds it
+    positions = db.session.execute(sa.select(Verdict.updated_at, Verdict.id)).all()
     db.session.commit()
     checked = 0
     with db.engine.connect() as conn:
         for name, stmt in _every_read_model_statement(editor.user):
-            for dispute_id, verdict_id in zip(every["dispute_ids"] * 3, every["verdict_ids"],
-                                              strict=False):
+            for dispute_id, (at, verdict_id) in zip(every["dispute_ids"] * 3, positions,
+                                                     strict=False):
                 params = {"dispute_id": dispute_id, "verdict_id": verdict_id, "ids": ids,
-                          "keyset_at": datetime(2000, 1, 1, tzinfo=UTC), "keyset_id": 0,
+                          "keyset_at": at, "keyset_id": verdict_id, "updated_since": at,
                           "keyset_limit": 50, "q": '"troops"', "n": 20}
                 theirs = conn.execute(stmt, params).all()
                 ours = read(stmt, params, conn)
@@ -143,6 +149,7 @@ def test_a_read_notes_the_tables_it_read_for_the_read_cache(seeded, editor):
     same."""
     params = {"dispute_id": 1, "verdict_id": 1, "ids": [1, 2],
               "keyset_at": datetime(2000, 1, 1, tzinfo=UTC), "keyset_id": 0,
+              "updated_since": datetime(2000, 1, 1, tzinfo=UTC),
               "keyset_limit": 5, "q": '"troops"', "n": 20}
     with db.engine.connect() as conn:
         for name, stmt in _every_read_model_statement(editor.user):
